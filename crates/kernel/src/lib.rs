@@ -1,0 +1,15 @@
+//! The shared vocabulary of Gongzhi: names and records of the event store, the
+//! metadata every event carries, the district that scopes every tenant, and the
+//! small error-code enum that every layer maps to gRPC once.
+
+pub mod district;
+pub mod error_code;
+pub mod event;
+pub mod revision;
+pub mod stream_name;
+
+pub use district::DistrictCode;
+pub use error_code::ErrorCode;
+pub use event::{EventData, EventMetadata, RecordedEvent};
+pub use revision::{AppendResult, Direction, ExpectedRevision, ReadFrom};
+pub use stream_name::{StreamName, StreamNameError};

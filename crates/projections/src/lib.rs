@@ -1,0 +1,1 @@
+//! Projection runtime: read models with a checkpoint in the same transaction, rebuild, read-your-writes.

@@ -1,0 +1,1 @@
+//! Service bootstrap: tonic server with health, reflection, error mapping, auth, idempotency, graceful shutdown.

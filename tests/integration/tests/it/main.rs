@@ -1,0 +1,13 @@
+//! One integration test binary against real PostgreSQL and real NATS
+//! JetStream. Every test gets its own database and its own stream prefix, so
+//! they run in parallel.
+
+mod support;
+
+mod store_contract;
+mod store_concurrency;
+mod relay;
+mod consumer;
+mod projections;
+mod server;
+mod telemetry;

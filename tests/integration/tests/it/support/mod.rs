@@ -1,0 +1,5 @@
+//! Test helpers: a fresh PostgreSQL database per test, a private nats-server
+//! per fault test, unique stream prefixes.
+
+pub mod nats;
+pub mod pg;
