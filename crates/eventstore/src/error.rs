@@ -16,8 +16,14 @@ pub enum StoreError {
     #[error("stream {stream} not found")]
     StreamNotFound { stream: StreamName },
     #[error("event {event_id} is {size} bytes, more than the limit of {max}")]
-    EventTooLarge { event_id: Uuid, size: usize, max: usize },
-    #[error("event id {event_id} is already stored in {stream} at revision {revision}, not where this append would put it")]
+    EventTooLarge {
+        event_id: Uuid,
+        size: usize,
+        max: usize,
+    },
+    #[error(
+        "event id {event_id} is already stored in {stream} at revision {revision}, not where this append would put it"
+    )]
     EventIdConflict {
         event_id: Uuid,
         stream: StreamName,

@@ -25,9 +25,13 @@ impl AllFilter {
     }
 
     pub fn matches(&self, category: &str, event_type: &str) -> bool {
-        let category_ok = self.categories.is_empty() || self.categories.iter().any(|c| c == category);
+        let category_ok =
+            self.categories.is_empty() || self.categories.iter().any(|c| c == category);
         let type_ok = self.event_type_prefixes.is_empty()
-            || self.event_type_prefixes.iter().any(|p| event_type.starts_with(p.as_str()));
+            || self
+                .event_type_prefixes
+                .iter()
+                .any(|p| event_type.starts_with(p.as_str()));
         category_ok && type_ok
     }
 }

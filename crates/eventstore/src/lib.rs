@@ -12,9 +12,11 @@
 //! - `subscribe_all` catches up from a position, then turns live without a
 //!   gap and without busy polling.
 
+mod append_rules;
 pub mod error;
 pub mod filter;
 pub mod postgres;
+mod record;
 pub mod sqlite;
 mod subscription;
 

@@ -2,12 +2,14 @@
 //! metadata every event carries, the district that scopes every tenant, and the
 //! small error-code enum that every layer maps to gRPC once.
 
+pub mod decider;
 pub mod district;
 pub mod error_code;
 pub mod event;
 pub mod revision;
 pub mod stream_name;
 
+pub use decider::{DecodeError, Decider, EventCodec};
 pub use district::DistrictCode;
 pub use error_code::ErrorCode;
 pub use event::{EventData, EventMetadata, RecordedEvent};

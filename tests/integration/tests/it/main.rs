@@ -4,10 +4,10 @@
 
 mod support;
 
-mod store_contract;
-mod store_concurrency;
-mod relay;
 mod consumer;
 mod projections;
+mod relay;
 mod server;
+mod store_concurrency;
+mod store_contract;
 mod telemetry;

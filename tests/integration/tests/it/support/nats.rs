@@ -1,1 +1,181 @@
-//! TODO
+//! NATS for tests. Most tests share the server at `GONGZHI_TEST_NATS_URL`
+//! (default `nats://127.0.0.1:4222`) and isolate themselves with
+//! [`unique_prefix`]. Fault tests start their own [`NatsServer`]: a child
+//! `nats-server -js` on a free port with its own store directory, which can be
+//! stopped and started again on the same port and directory (JetStream data
+//! survives) and is killed when dropped.
+//!
+//! Readiness is read from the server's log ("Server is ready"), never guessed
+//! with a sleep.
+
+use anyhow::{Context, bail};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const DEFAULT_SHARED_URL: &str = "nats://127.0.0.1:4222";
+const READY_LINE: &str = "Server is ready";
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+const LOG_LINES_KEPT: usize = 50;
+
+/// URL of the NATS server shared by tests that do not stop it.
+pub fn shared_nats_url() -> String {
+    std::env::var("GONGZHI_TEST_NATS_URL").unwrap_or_else(|_| DEFAULT_SHARED_URL.to_owned())
+}
+
+/// A subject/stream prefix no other test uses: `t` and 10 lowercase hex chars,
+/// valid as a NATS subject token and, uppercased, in a stream name.
+pub fn unique_prefix() -> String {
+    let simple = uuid::Uuid::new_v4().simple().to_string();
+    format!("t{}", &simple[..10])
+}
+
+/// Connects a client that keeps reconnecting forever, as services do.
+pub async fn connect(url: &str) -> anyhow::Result<async_nats::Client> {
+    async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(url)
+        .await
+        .with_context(|| format!("failed to connect to nats at {url}"))
+}
+
+pub struct NatsServer {
+    binary: PathBuf,
+    port: u16,
+    store_dir: tempfile::TempDir,
+    child: Option<Child>,
+    log_tail: Arc<Mutex<Vec<String>>>,
+}
+
+impl NatsServer {
+    /// Starts a private JetStream server on a free port with a fresh store.
+    pub async fn start_new() -> anyhow::Result<Self> {
+        let binary = std::env::var_os("GONGZHI_NATS_SERVER_BIN")
+            .map_or_else(|| PathBuf::from("nats-server"), PathBuf::from);
+        let port = free_port()?;
+        let store_dir = tempfile::tempdir().context("failed to create the jetstream store dir")?;
+        let mut server = Self {
+            binary,
+            port,
+            store_dir,
+            child: None,
+            log_tail: Arc::new(Mutex::new(Vec::new())),
+        };
+        server.start().await?;
+        Ok(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server again on the same port and store directory; returns
+    /// once it logged that it is ready. A no-op when it is running.
+    pub async fn start(&mut self) -> anyhow::Result<()> {
+        if self.child.is_some() {
+            return Ok(());
+        }
+        let mut child = Command::new(&self.binary)
+            .arg("-js")
+            .arg("-sd")
+            .arg(self.store_dir.path())
+            .arg("-a")
+            .arg("127.0.0.1")
+            .arg("-p")
+            .arg(self.port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("failed to spawn {}", self.binary.display()))?;
+        let stderr = child
+            .stderr
+            .take()
+            .context("nats-server stderr was not piped")?;
+        // Kept in `self` at once so an early return below still kills it on drop.
+        self.child = Some(child);
+
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let log_tail = Arc::clone(&self.log_tail);
+        // The reader thread drains the log for the life of the process so
+        // the server never blocks on a full pipe; it ends at EOF, which the
+        // kill in `stop` causes.
+        std::thread::spawn(move || {
+            let mut ready_tx = Some(ready_tx);
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if line.contains(READY_LINE)
+                    && let Some(tx) = ready_tx.take()
+                {
+                    let _ = tx.send(());
+                }
+                if let Ok(mut tail) = log_tail.lock() {
+                    if tail.len() >= LOG_LINES_KEPT {
+                        tail.remove(0);
+                    }
+                    tail.push(line);
+                }
+            }
+        });
+
+        match tokio::time::timeout(READY_TIMEOUT, ready_rx).await {
+            Ok(Ok(())) => Ok(()),
+            outcome => {
+                let log = self.log_tail();
+                self.stop()?;
+                match outcome {
+                    Err(_) => {
+                        bail!("nats-server was not ready within {READY_TIMEOUT:?}; log:\n{log}")
+                    }
+                    _ => bail!("nats-server exited before it was ready; log:\n{log}"),
+                }
+            }
+        }
+    }
+
+    /// Kills the server (SIGKILL, like a crash) and waits for it to exit.
+    pub fn stop(&mut self) -> anyhow::Result<()> {
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
+        // `kill` fails only when the process already exited; `wait` reaps it.
+        let _ = child.kill();
+        child
+            .wait()
+            .context("failed to wait for nats-server to exit")?;
+        Ok(())
+    }
+
+    #[allow(dead_code, reason = "part of the helper's API for fault tests")]
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.stop()?;
+        self.start().await
+    }
+
+    /// The last lines the server logged, for failure messages.
+    pub fn log_tail(&self) -> String {
+        self.log_tail
+            .lock()
+            .map(|tail| tail.join("\n"))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+/// A port that was free a moment ago. nats-server binds it right after; a
+/// clash would show as a start failure with the log, not as a flaky pass.
+fn free_port() -> anyhow::Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("failed to find a free port")?;
+    Ok(listener
+        .local_addr()
+        .context("failed to read the bound port")?
+        .port())
+}

@@ -1,0 +1,277 @@
+//! Names on the bus and the JetStream streams behind them.
+//!
+//! - Subject of an event: `<prefix>.<ctx>.<district>.<aggregate>.<EventType>`,
+//!   where `ctx` comes from the proto package, `district` is the event's
+//!   district code or [`CITY_DISTRICT_TOKEN`] for city-wide events, `aggregate`
+//!   is the stream category and `EventType` the short proto message name.
+//! - One stream per context, `<STREAM_PREFIX>_<CTX>`, capturing
+//!   `<prefix>.<ctx>.>`, file storage, an explicit duplicate window.
+//! - One dead-letter stream `<STREAM_PREFIX>_DLQ` capturing `<prefix>.dlq.>`;
+//!   a consumer's dead letters go to `<prefix>.dlq.<durable>`.
+//!
+//! Stream configs use only fields nats-server 2.9 understands.
+
+use async_nats::jetstream::{self, stream};
+use gongzhi_kernel::RecordedEvent;
+use std::time::Duration;
+
+pub const DEFAULT_SUBJECT_PREFIX: &str = "gongzhi";
+pub const DEFAULT_STREAM_PREFIX: &str = "GONGZHI";
+pub const DEFAULT_SOURCE_BASE: &str = "/gongzhi";
+/// District token of events that belong to no district (city-wide events):
+/// not a 6-digit code, so `gongzhi.*.500108.>` never matches them and
+/// `gongzhi.*.city.>` takes exactly them.
+pub const CITY_DISTRICT_TOKEN: &str = "city";
+/// The context token under which dead letters live; no bounded context may
+/// be called `dlq`.
+pub const DLQ_TOKEN: &str = "dlq";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusTopology {
+    /// First subject token, `gongzhi` in production; tests use their own.
+    pub subject_prefix: String,
+    /// Stream name prefix, `GONGZHI` in production.
+    pub stream_prefix: String,
+    /// Window in which JetStream drops a re-published `Nats-Msg-Id`.
+    pub duplicate_window: Duration,
+    /// How long a stream keeps messages; zero keeps them until limits say
+    /// otherwise. Rebuilds read the event store, never the bus.
+    pub max_age: Duration,
+}
+
+impl Default for BusTopology {
+    fn default() -> Self {
+        Self {
+            subject_prefix: DEFAULT_SUBJECT_PREFIX.to_owned(),
+            stream_prefix: DEFAULT_STREAM_PREFIX.to_owned(),
+            duplicate_window: Duration::from_secs(120),
+            max_age: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TopologyError {
+    #[error("subject prefix {0:?} must be one token of ascii letters, digits, '_' or '-'")]
+    InvalidSubjectPrefix(String),
+    #[error("stream prefix {0:?} must be ascii letters, digits, '_' or '-'")]
+    InvalidStreamPrefix(String),
+    #[error("failed to create or update stream {stream}: {source}")]
+    EnsureStream {
+        stream: String,
+        #[source]
+        source: jetstream::context::CreateStreamError,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopologyErrorKind {
+    InvalidConfig,
+    Unavailable,
+}
+
+impl TopologyError {
+    pub fn kind(&self) -> TopologyErrorKind {
+        match self {
+            Self::InvalidSubjectPrefix(_) | Self::InvalidStreamPrefix(_) => {
+                TopologyErrorKind::InvalidConfig
+            }
+            Self::EnsureStream { .. } => TopologyErrorKind::Unavailable,
+        }
+    }
+}
+
+impl BusTopology {
+    /// A topology with the given subject prefix and its uppercase as stream
+    /// prefix, as tests want.
+    pub fn with_prefix(prefix: &str) -> Self {
+        Self {
+            subject_prefix: prefix.to_owned(),
+            stream_prefix: prefix.to_ascii_uppercase(),
+            ..Self::default()
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), TopologyError> {
+        if !is_safe_token(&self.subject_prefix) {
+            return Err(TopologyError::InvalidSubjectPrefix(
+                self.subject_prefix.clone(),
+            ));
+        }
+        if !is_safe_token(&self.stream_prefix) {
+            return Err(TopologyError::InvalidStreamPrefix(
+                self.stream_prefix.clone(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn event_subject(&self, event: &RecordedEvent) -> String {
+        let district = event
+            .metadata
+            .district
+            .as_ref()
+            .map_or(CITY_DISTRICT_TOKEN, |d| d.as_str());
+        format!(
+            "{}.{}.{}.{}.{}",
+            self.subject_prefix,
+            subject_token(event.context()),
+            subject_token(district),
+            subject_token(event.stream.category()),
+            subject_token(event.short_type()),
+        )
+    }
+
+    /// `<prefix>.<ctx>.>`: every subject of one context.
+    pub fn context_subjects(&self, context: &str) -> String {
+        format!("{}.{}.>", self.subject_prefix, subject_token(context))
+    }
+
+    pub fn context_stream_name(&self, context: &str) -> String {
+        format!(
+            "{}_{}",
+            self.stream_prefix,
+            subject_token(context).to_ascii_uppercase()
+        )
+    }
+
+    pub fn dlq_stream_name(&self) -> String {
+        format!("{}_{}", self.stream_prefix, DLQ_TOKEN.to_ascii_uppercase())
+    }
+
+    /// `<prefix>.dlq`, to which a consumer appends its durable name.
+    pub fn dlq_subject_prefix(&self) -> String {
+        format!("{}.{DLQ_TOKEN}", self.subject_prefix)
+    }
+
+    /// Creates the context's stream or brings its config up to date.
+    pub async fn ensure_context_stream(
+        &self,
+        jetstream: &jetstream::Context,
+        context: &str,
+    ) -> Result<stream::Info, TopologyError> {
+        let name = self.context_stream_name(context);
+        self.ensure_stream(jetstream, name, self.context_subjects(context))
+            .await
+    }
+
+    pub async fn ensure_dlq_stream(
+        &self,
+        jetstream: &jetstream::Context,
+    ) -> Result<stream::Info, TopologyError> {
+        let subjects = format!("{}.>", self.dlq_subject_prefix());
+        self.ensure_stream(jetstream, self.dlq_stream_name(), subjects)
+            .await
+    }
+
+    async fn ensure_stream(
+        &self,
+        jetstream: &jetstream::Context,
+        name: String,
+        subjects: String,
+    ) -> Result<stream::Info, TopologyError> {
+        self.validate()?;
+        let config = stream::Config {
+            name: name.clone(),
+            subjects: vec![subjects],
+            storage: stream::StorageType::File,
+            retention: stream::RetentionPolicy::Limits,
+            duplicate_window: self.duplicate_window,
+            max_age: self.max_age,
+            ..stream::Config::default()
+        };
+        jetstream
+            .create_or_update_stream(config)
+            .await
+            .map_err(|source| TopologyError::EnsureStream {
+                stream: name,
+                source,
+            })
+    }
+}
+
+/// Makes any text a single subject token: characters outside
+/// `[A-Za-z0-9_-]` (dots, wildcards, spaces) become `_`.
+pub fn subject_token(raw: &str) -> String {
+    if raw.is_empty() {
+        return "_".to_owned();
+    }
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn is_safe_token(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongzhi_kernel::{DistrictCode, EventMetadata, StreamName};
+
+    fn event(event_type: &str, district: Option<&str>) -> RecordedEvent {
+        let district = district.map(|d| DistrictCode::parse(d).expect("test district is valid"));
+        RecordedEvent {
+            event_id: uuid::Uuid::now_v7(),
+            stream: StreamName::parse("resident-42").expect("test stream name is valid"),
+            revision: 0,
+            position: 1,
+            event_type: event_type.to_owned(),
+            payload: Vec::new(),
+            metadata: EventMetadata::new(district, "tester"),
+            recorded_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn subject_follows_the_convention() {
+        let topology = BusTopology::default();
+        let registered = event("gongzhi.residents.v1.ResidentRegistered", Some("500108"));
+        assert_eq!(
+            topology.event_subject(&registered),
+            "gongzhi.residents.500108.resident.ResidentRegistered"
+        );
+        let city_wide = event("gongzhi.residents.v1.ResidentRegistered", None);
+        assert_eq!(
+            topology.event_subject(&city_wide),
+            "gongzhi.residents.city.resident.ResidentRegistered"
+        );
+    }
+
+    #[test]
+    fn stream_names_and_subjects() {
+        let topology = BusTopology::with_prefix("t0123456789");
+        assert_eq!(
+            topology.context_stream_name("residents"),
+            "T0123456789_RESIDENTS"
+        );
+        assert_eq!(
+            topology.context_subjects("residents"),
+            "t0123456789.residents.>"
+        );
+        assert_eq!(topology.dlq_stream_name(), "T0123456789_DLQ");
+        assert_eq!(topology.dlq_subject_prefix(), "t0123456789.dlq");
+    }
+
+    #[test]
+    fn tokens_never_split_or_wildcard() {
+        assert_eq!(subject_token("a.b*c >d"), "a_b_c__d");
+        assert_eq!(subject_token(""), "_");
+    }
+
+    #[test]
+    fn refuses_prefixes_that_are_not_one_token() {
+        assert!(BusTopology::with_prefix("a.b").validate().is_err());
+        assert!(BusTopology::with_prefix("gongzhi").validate().is_ok());
+    }
+}

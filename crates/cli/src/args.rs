@@ -1,0 +1,144 @@
+//! Command-line shape. Every production setting also reads from the
+//! environment (12-factor); `gongzhi dev` needs none.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "gongzhi", version, about = "Gongzhi (共治): urban community governance platform")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every service in one process: SQLite store, in-process delivery, no external services.
+    Dev(DevArgs),
+    /// Run one service against PostgreSQL and NATS JetStream.
+    Serve(ServeArgs),
+    /// Apply the event store and read-model migrations to PostgreSQL.
+    Migrate(DatabaseArgs),
+    /// Inspect events.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Inspect and rebuild read models.
+    #[command(subcommand)]
+    Projections(ProjectionsCommand),
+    /// Measure the platform against its physical baselines.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    /// Where the embedded store and read models live.
+    #[arg(long, env = "GONGZHI_DATA_DIR", default_value = ".gongzhi/dev")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "GONGZHI_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceName {
+    Platform,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    pub service: ServiceName,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    #[arg(long, env = "GONGZHI_LISTEN", default_value = "0.0.0.0:50051")]
+    pub listen: SocketAddr,
+    /// HS256 secret that verifies callers' bearer tokens.
+    #[arg(long, env = "GONGZHI_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: String,
+    /// Longest a query waits for its min_position, in milliseconds.
+    #[arg(long, env = "GONGZHI_MAX_WAIT_MS", default_value_t = 5_000)]
+    pub max_wait_ms: u64,
+    /// Longest the drain may take on SIGTERM, in seconds.
+    #[arg(long, env = "GONGZHI_DRAIN_SECONDS", default_value_t = 20)]
+    pub drain_seconds: u64,
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    #[arg(long, env = "GONGZHI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NatsArgs {
+    #[arg(long, env = "GONGZHI_NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    pub nats_url: String,
+    /// First subject token, `gongzhi` in production.
+    #[arg(long, env = "GONGZHI_SUBJECT_PREFIX", default_value = "gongzhi")]
+    pub subject_prefix: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TelemetryArgs {
+    /// OTLP/gRPC collector endpoint, e.g. http://otel-collector:4317.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// Log lines as JSON objects instead of text.
+    #[arg(long, env = "GONGZHI_LOG_JSON")]
+    pub log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Print live events from NATS, decoded.
+    Tail(TailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// Only this district (6-digit code).
+    #[arg(long)]
+    pub district: Option<String>,
+    /// One JSON object per event instead of a line of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop after this many events (for scripts).
+    #[arg(long)]
+    pub count: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectionsCommand {
+    /// Checkpoint, generation and lag of every read model.
+    Status(DatabaseArgs),
+    /// Rebuild a read model from the event store while the old one serves.
+    Rebuild {
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Appends per second and latency against a plain SQL insert.
+    Store {
+        #[arg(long, env = "GONGZHI_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        database_url: String,
+        #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
+        writers: Vec<usize>,
+        #[arg(long, value_delimiter = ',', default_value = "1,10")]
+        batches: Vec<usize>,
+        /// Appends per configuration, split across its writers.
+        #[arg(long, default_value_t = 2_000)]
+        appends: usize,
+    },
+}

@@ -1,0 +1,56 @@
+//! Feeds projections: in-process from the store in `gongzhi dev`, durable
+//! JetStream consumers in production. Each (projection, source context) pair
+//! is one delivery loop with its own checkpoint or durable consumer.
+
+use gongzhi_bus::{BusTopology, Consumer, ConsumerConfig, InProcessDelivery};
+use gongzhi_eventstore::SharedEventStore;
+use gongzhi_projections::{ProjectionHandle, ProjectionHandler};
+use std::sync::Arc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub fn spawn_in_process(
+    tasks: &mut JoinSet<()>,
+    store: &SharedEventStore,
+    projections: &[ProjectionHandle],
+    shutdown: &CancellationToken,
+) {
+    for projection in projections {
+        for source in projection.sources() {
+            let handler = Arc::new(ProjectionHandler::new(projection.clone()));
+            let name = format!("{}-{}", projection.name(), source.context);
+            let delivery = InProcessDelivery::new(store.clone(), handler, name, source.filter());
+            // Ends when shutdown is cancelled; errors are retried inside from
+            // the checkpoint, so nothing escapes to here.
+            tasks.spawn(delivery.run(shutdown.clone()));
+        }
+    }
+}
+
+pub fn spawn_consumers(
+    tasks: &mut JoinSet<()>,
+    jetstream: &async_nats::jetstream::Context,
+    topology: &BusTopology,
+    service: &str,
+    projections: &[ProjectionHandle],
+    shutdown: &CancellationToken,
+) {
+    for projection in projections {
+        for source in projection.sources() {
+            let handler = Arc::new(ProjectionHandler::new(projection.clone()));
+            let durable = format!("{service}-{}-{}", projection.name(), source.context);
+            let config = ConsumerConfig::for_context(topology, &source.context, durable.clone());
+            let consumer = Consumer::new(jetstream.clone(), config, handler);
+            let shutdown = shutdown.clone();
+            tasks.spawn(async move {
+                // Transient NATS trouble is retried inside; what returns here
+                // is a configuration error, which no retry fixes: stop the
+                // process so the orchestrator shows it.
+                if let Err(error) = consumer.run(shutdown.clone()).await {
+                    tracing::error!(consumer = %durable, %error, "consumer stopped, shutting down");
+                    shutdown.cancel();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! One module per subcommand.
+
+mod delivery;
+mod dev;
+mod migrate;
+mod projections;
+mod serve;
+mod tail;
+mod telemetry;
+
+use crate::args::{BenchCommand, Cli, Command, EventsCommand, ProjectionsCommand};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Dev(args) => dev::run(args).await,
+        Command::Serve(args) => serve::run(args).await,
+        Command::Migrate(args) => migrate::run(args).await,
+        Command::Events(EventsCommand::Tail(args)) => tail::run(args).await,
+        Command::Projections(ProjectionsCommand::Status(args)) => projections::status(args).await,
+        Command::Projections(ProjectionsCommand::Rebuild { name, database }) => projections::rebuild(&name, database).await,
+        Command::Bench(BenchCommand::Store { database_url, writers, batches, appends }) => {
+            crate::bench::run_store_bench(&crate::bench::BenchConfig { database_url, writers, batches, appends }).await
+        }
+    }
+}

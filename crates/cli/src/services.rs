@@ -1,0 +1,61 @@
+//! The one list of services the CLI can host. Each service crate exposes a
+//! `build` function over its dependencies; this module adds them to a host.
+
+use crate::args::ServiceName;
+use anyhow::Context;
+use gongzhi_eventstore::SharedEventStore;
+use gongzhi_platform::grpc::AdminGrpc;
+use gongzhi_projections::{ProjectionHandle, ReadModelDb};
+use gongzhi_proto::gongzhi::platform::v1::admin_service_server::AdminServiceServer;
+use gongzhi_server::ServiceHost;
+use std::time::Duration;
+
+pub struct Hosted {
+    pub host: ServiceHost,
+    pub projections: Vec<ProjectionHandle>,
+    /// Contexts whose events this process relays to NATS.
+    pub contexts: Vec<&'static str>,
+}
+
+pub const ALL: &[ServiceName] = &[ServiceName::Platform];
+
+pub async fn host_services(
+    mut host: ServiceHost,
+    services: &[ServiceName],
+    store: &SharedEventStore,
+    read_models: &ReadModelDb,
+    max_wait: Duration,
+) -> anyhow::Result<Hosted> {
+    let mut projections = Vec::new();
+    let mut contexts = Vec::new();
+    for service in services {
+        match service {
+            ServiceName::Platform => {
+                let platform = gongzhi_platform::build(gongzhi_platform::PlatformDeps {
+                    store: store.clone(),
+                    read_models: read_models.clone(),
+                    max_wait,
+                })
+                .await
+                .context("failed to build the platform service")?;
+                host = host.add_service("platform.notices", platform.notices);
+                projections.extend(platform.projections);
+                contexts.push(gongzhi_platform::CONTEXT);
+            }
+        }
+    }
+    let admin = AdminServiceServer::new(AdminGrpc::new(store.clone(), projections.clone()));
+    host = host.add_service("platform.admin", admin);
+    Ok(Hosted { host, projections, contexts })
+}
+
+/// Every projection of every service, without serving anything: for
+/// `gongzhi migrate` and `gongzhi projections`.
+pub async fn all_projections(store: &SharedEventStore, read_models: &ReadModelDb) -> anyhow::Result<Vec<ProjectionHandle>> {
+    let host = ServiceHost::new(gongzhi_server::HostConfig {
+        listen_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        auth: gongzhi_server::AuthConfig::new(Vec::new()),
+        drain_timeout: Duration::from_secs(1),
+    });
+    Ok(host_services(host, ALL, store, read_models, Duration::from_secs(1)).await?.projections)
+}

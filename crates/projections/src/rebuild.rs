@@ -1,0 +1,160 @@
+//! Rebuild: replay the event store into the next generation while the live
+//! one keeps serving, then switch.
+//!
+//! The switch is the delicate part. Events applied live after the replay's
+//! last page went to the old generation only. So the switch locks out live
+//! appliers (the registry row FOR UPDATE on PostgreSQL, the generation lock in
+//! embedded mode), catches the new generation up to the store head inside
+//! that lock, flips the active generation, and only then lets appliers go on;
+//! their per-source checkpoints skip whatever the catch-up already applied.
+
+use crate::backend::{
+    migrate_pg_generation, open_sqlite_generation, schema_name, sqlite_file, write_active_file,
+};
+use crate::handle::{Generations, SqliteGeneration, apply_in, set_local_schema};
+use crate::{Backend, ProjectionError, ProjectionHandle};
+use sqlx::{AnyConnection, Executor};
+
+const REPLAY_PAGE: usize = 500;
+
+/// Reported after each replayed page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebuildProgress {
+    pub position: u64,
+    pub head: u64,
+    pub events_applied: u64,
+}
+
+impl ProjectionHandle {
+    /// Builds generation n+1 from the event store and makes it live. Returns
+    /// the new generation number.
+    pub async fn rebuild(&self, mut progress: impl FnMut(RebuildProgress) + Send) -> Result<i64, ProjectionError> {
+        let head = self.inner.store.head_position().await?;
+        match &self.inner.generations {
+            Generations::Postgres { pool } => {
+                let current = self.generation().await?;
+                let next = current + 1;
+                let schema = schema_name(self.name(), next);
+                pool.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str()).await?;
+                migrate_pg_generation(pool, self.inner.projection.as_ref(), next).await?;
+                let mut applied = 0;
+                for source_index in 0..self.sources().len() {
+                    loop {
+                        let mut tx = pool.begin().await?;
+                        set_local_schema(&mut tx, self.name(), next).await?;
+                        let page = self.replay_page(&mut tx, Backend::Postgres, source_index).await?;
+                        tx.commit().await?;
+                        applied += page.applied;
+                        progress(RebuildProgress { position: page.last_position, head, events_applied: applied });
+                        if page.read < REPLAY_PAGE {
+                            break;
+                        }
+                    }
+                }
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT active_generation FROM projections.registry WHERE name = $1 FOR UPDATE")
+                    .bind(self.name())
+                    .execute(&mut *tx)
+                    .await?;
+                set_local_schema(&mut tx, self.name(), next).await?;
+                applied += self.catch_up(&mut tx, Backend::Postgres).await?;
+                sqlx::query("UPDATE projections.registry SET active_generation = $1, updated_at = now() WHERE name = $2")
+                    .bind(next)
+                    .bind(self.name())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                progress(RebuildProgress { position: head, head, events_applied: applied });
+                let old = schema_name(self.name(), current);
+                // Readers still inside the old schema hold table locks; the
+                // drop waits for them rather than breaking them.
+                pool.execute(format!("DROP SCHEMA IF EXISTS {old} CASCADE").as_str()).await?;
+                Ok(next)
+            }
+            Generations::Sqlite { dir, active } => {
+                let current = active.read().await.number;
+                let next = current + 1;
+                let file = sqlite_file(dir, self.name(), next);
+                remove_if_present(&file).await?;
+                let pool = open_sqlite_generation(dir, self.inner.projection.as_ref(), next).await?;
+                let mut applied = 0;
+                for source_index in 0..self.sources().len() {
+                    loop {
+                        let mut tx = pool.begin().await?;
+                        let page = self.replay_page(&mut tx, Backend::Sqlite, source_index).await?;
+                        tx.commit().await?;
+                        applied += page.applied;
+                        progress(RebuildProgress { position: page.last_position, head, events_applied: applied });
+                        if page.read < REPLAY_PAGE {
+                            break;
+                        }
+                    }
+                }
+                let mut live = active.write().await;
+                let mut tx = pool.begin().await?;
+                applied += self.catch_up(&mut tx, Backend::Sqlite).await?;
+                tx.commit().await?;
+                write_active_file(dir, self.name(), next).await?;
+                let old = std::mem::replace(&mut *live, SqliteGeneration { number: next, pool });
+                drop(live);
+                old.pool.close().await;
+                remove_if_present(&sqlite_file(dir, self.name(), current)).await?;
+                progress(RebuildProgress { position: head, head, events_applied: applied });
+                Ok(next)
+            }
+        }
+    }
+
+    /// Replays one page of one source into the generation `connection` is
+    /// pointed at, after that generation's checkpoint.
+    async fn replay_page(
+        &self,
+        connection: &mut AnyConnection,
+        backend: Backend,
+        source_index: usize,
+    ) -> Result<Page, ProjectionError> {
+        let source = &self.sources()[source_index];
+        let checkpoints = crate::handle::read_checkpoints(connection).await?;
+        let after = checkpoints.get(&source.context).copied().unwrap_or(0);
+        let events = self.inner.store.read_all(after, &source.filter(), REPLAY_PAGE).await?;
+        let mut applied = 0;
+        for event in &events {
+            if apply_in(connection, self.inner.projection.as_ref(), backend, source, event).await? {
+                applied += 1;
+            }
+        }
+        Ok(Page {
+            read: events.len(),
+            applied,
+            last_position: events.last().map_or(after, |e| e.position),
+        })
+    }
+
+    async fn catch_up(&self, connection: &mut AnyConnection, backend: Backend) -> Result<u64, ProjectionError> {
+        let mut applied = 0;
+        for source_index in 0..self.sources().len() {
+            loop {
+                let page = self.replay_page(connection, backend, source_index).await?;
+                applied += page.applied;
+                if page.read < REPLAY_PAGE {
+                    break;
+                }
+            }
+        }
+        Ok(applied)
+    }
+}
+
+struct Page {
+    read: usize,
+    applied: u64,
+    last_position: u64,
+}
+
+async fn remove_if_present(file: &std::path::Path) -> Result<(), ProjectionError> {
+    match tokio::fs::remove_file(file).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(ProjectionError::Database(sqlx::Error::Io(e))),
+    }
+}

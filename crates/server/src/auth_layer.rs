@@ -1,0 +1,79 @@
+//! Tower layer that admits a request only with a valid bearer token and puts
+//! the verified [`Caller`] in its extensions; health and reflection pass
+//! without one. Refusals are `Unauthenticated` with a message saying why.
+
+use crate::auth::{Caller, TokenVerifier};
+use crate::error::ApiError;
+use crate::paths::is_public;
+use futures::future::{BoxFuture, FutureExt};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tower::{Layer, Service};
+
+#[derive(Clone)]
+pub(crate) struct AuthLayer {
+    verifier: Arc<TokenVerifier>,
+}
+
+impl AuthLayer {
+    pub(crate) fn new(verifier: TokenVerifier) -> Self {
+        Self {
+            verifier: Arc::new(verifier),
+        }
+    }
+}
+
+impl<S> Layer<S> for AuthLayer {
+    type Service = AuthService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AuthService {
+            inner,
+            verifier: self.verifier.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct AuthService<S> {
+    inner: S,
+    verifier: Arc<TokenVerifier>,
+}
+
+impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for AuthService<S>
+where
+    S: Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    ResBody: Default + Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<ReqBody>) -> Self::Future {
+        if is_public(request.uri().path()) {
+            return self.inner.call(request).boxed();
+        }
+        let header = request
+            .headers()
+            .get(http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok());
+        match self.verifier.verify_header(header) {
+            Ok(caller) => {
+                tracing::Span::current().record("enduser.id", caller.subject.as_str());
+                request.extensions_mut().insert::<Caller>(caller);
+                self.inner.call(request).boxed()
+            }
+            Err(error) => {
+                tracing::info!(reason = ?error.kind(), "request refused: {error}");
+                let status = tonic::Status::from(ApiError::from(error));
+                futures::future::ready(Ok(status.into_http())).boxed()
+            }
+        }
+    }
+}

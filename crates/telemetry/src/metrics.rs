@@ -1,0 +1,83 @@
+//! The platform's metric instruments, from the global meter. Build a
+//! [`Metrics`] after [`crate::init`]: instruments bind to the meter provider
+//! installed when they are created (before init, they record nothing).
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Gauge, Histogram};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    append_latency: Histogram<f64>,
+    relay_lag: Gauge<u64>,
+    projection_lag: Gauge<u64>,
+    redeliveries: Counter<u64>,
+    dead_letters: Counter<u64>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Cheap: the SDK returns the same instruments for the same names.
+    pub fn new() -> Self {
+        let meter = opentelemetry::global::meter("gongzhi");
+        Self {
+            append_latency: meter
+                .f64_histogram("gongzhi.eventstore.append.duration")
+                .with_unit("ms")
+                .with_description("time to append one batch of events to a stream")
+                .build(),
+            relay_lag: meter
+                .u64_gauge("gongzhi.relay.lag")
+                .with_unit("{event}")
+                .with_description("events committed to the store but not yet published to nats")
+                .build(),
+            projection_lag: meter
+                .u64_gauge("gongzhi.projection.lag")
+                .with_unit("{event}")
+                .with_description("store head position minus the projection's checkpoint")
+                .build(),
+            redeliveries: meter
+                .u64_counter("gongzhi.consumer.redeliveries")
+                .with_unit("{message}")
+                .with_description("messages delivered again after a failed or missing ack")
+                .build(),
+            dead_letters: meter
+                .u64_counter("gongzhi.consumer.dead_letters")
+                .with_unit("{message}")
+                .with_description("messages sent to the dead-letter subject")
+                .build(),
+        }
+    }
+
+    /// `backend` is the event store's `backend_name()`.
+    pub fn record_append_latency(&self, elapsed: Duration, backend: &'static str) {
+        self.append_latency.record(
+            elapsed.as_secs_f64() * 1000.0,
+            &[KeyValue::new("backend", backend)],
+        );
+    }
+
+    pub fn record_relay_lag(&self, lag: u64) {
+        self.relay_lag.record(lag, &[]);
+    }
+
+    pub fn record_projection_lag(&self, projection: &str, lag: u64) {
+        self.projection_lag
+            .record(lag, &[KeyValue::new("projection", projection.to_owned())]);
+    }
+
+    pub fn add_redelivery(&self, consumer: &str) {
+        self.redeliveries
+            .add(1, &[KeyValue::new("consumer", consumer.to_owned())]);
+    }
+
+    pub fn add_dead_letter(&self, consumer: &str) {
+        self.dead_letters
+            .add(1, &[KeyValue::new("consumer", consumer.to_owned())]);
+    }
+}
