@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 pub struct InProcessDelivery {
     store: SharedEventStore,
@@ -147,7 +148,15 @@ impl InProcessDelivery {
     async fn deliver(&self, event: &RecordedEvent, shutdown: &CancellationToken) -> Outcome {
         let mut attempt = 1;
         loop {
-            let error = match self.handler.handle(event).await {
+            let span = tracing::info_span!(
+                "handle_event",
+                delivery = %self.name,
+                event_id = %event.event_id,
+                event_type = %event.event_type,
+                position = event.position,
+                attempt,
+            );
+            let error = match self.handler.handle(event).instrument(span).await {
                 Ok(()) => {
                     self.stats.count_handled();
                     return Outcome::Done;

@@ -122,6 +122,11 @@ fn limit(max_count: usize) -> i64 {
 
 #[async_trait::async_trait]
 impl EventStore for PostgresEventStore {
+    #[tracing::instrument(
+        name = "eventstore.append",
+        skip_all,
+        fields(db.system = "postgresql", stream = %stream, expected = %expected, events = events.len())
+    )]
     async fn append(
         &self,
         stream: &StreamName,
@@ -131,6 +136,7 @@ impl EventStore for PostgresEventStore {
         append::append(&self.pool, self.max_event_bytes, stream, expected, events).await
     }
 
+    #[tracing::instrument(name = "eventstore.read_stream", skip_all, fields(db.system = "postgresql", stream = %stream))]
     async fn read_stream(
         &self,
         stream: &StreamName,
@@ -163,6 +169,7 @@ impl EventStore for PostgresEventStore {
         rows.iter().map(decode).collect()
     }
 
+    #[tracing::instrument(name = "eventstore.read_all", skip_all, fields(db.system = "postgresql", after))]
     async fn read_all(
         &self,
         after: u64,

@@ -166,6 +166,11 @@ impl NewEvents for HeadWatch {
 
 #[async_trait::async_trait]
 impl EventStore for SqliteEventStore {
+    #[tracing::instrument(
+        name = "eventstore.append",
+        skip_all,
+        fields(db.system = "sqlite", stream = %stream, expected = %expected, events = events.len())
+    )]
     async fn append(
         &self,
         stream: &StreamName,
@@ -183,6 +188,7 @@ impl EventStore for SqliteEventStore {
         Ok(result)
     }
 
+    #[tracing::instrument(name = "eventstore.read_stream", skip_all, fields(db.system = "sqlite", stream = %stream))]
     async fn read_stream(
         &self,
         stream: &StreamName,
@@ -223,6 +229,7 @@ impl EventStore for SqliteEventStore {
         rows.iter().map(decode).collect()
     }
 
+    #[tracing::instrument(name = "eventstore.read_all", skip_all, fields(db.system = "sqlite", after))]
     async fn read_all(
         &self,
         after: u64,

@@ -109,10 +109,10 @@ pub(crate) async fn migrate_pg_generation(
     connection.execute(format!("SET search_path TO {schema}").as_str()).await?;
     let mut runtime = sqlx::migrate!("./migrations/postgres/generation");
     runtime.set_ignore_missing(true);
-    runtime.run(&mut connection).await?;
+    runtime.run_direct(&mut connection).await?;
     let mut own = projection.migrator(Backend::Postgres);
     own.set_ignore_missing(true);
-    own.run(&mut connection).await?;
+    own.run_direct(&mut connection).await?;
     sqlx::Connection::close(connection).await?;
     Ok(())
 }

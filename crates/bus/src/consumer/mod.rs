@@ -36,6 +36,7 @@ use gongzhi_kernel::RecordedEvent;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 const MIN_PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 const DEAD_LETTER_ACK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -92,7 +93,12 @@ impl Consumer {
         let mut backoff =
             Backoff::new(Duration::from_millis(50), self.config.max_reconnect_backoff);
         loop {
-            let consumer = match self.create_consumer().await {
+            let created = tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return Ok(()),
+                created = self.create_consumer() => created,
+            };
+            let consumer = match created {
                 Ok(consumer) => consumer,
                 Err(error) => {
                     tracing::warn!(consumer = %self.config.durable_name, error = %error, "failed to create the durable consumer, retrying");
@@ -219,7 +225,14 @@ impl Consumer {
     ) -> Result<(), HandlerError> {
         let period = (self.config.ack_wait / 2).max(MIN_PROGRESS_INTERVAL);
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-        let handling = self.handler.handle(event);
+        let span = tracing::info_span!(
+            "handle_event",
+            consumer = %self.config.durable_name,
+            event_id = %event.event_id,
+            event_type = %event.event_type,
+            position = event.position,
+        );
+        let handling = self.handler.handle(event).instrument(span);
         tokio::pin!(handling);
         loop {
             tokio::select! {

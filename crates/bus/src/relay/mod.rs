@@ -179,17 +179,12 @@ impl Relay {
         shutdown: &CancellationToken,
         backoff: &mut Backoff,
     ) -> Result<(), RelayError> {
-        let mut checkpoint = self.store.load_checkpoint(&self.config.name).await?;
-        self.publish_progress(checkpoint);
-        self.config
-            .topology
-            .ensure_dlq_stream(&self.jetstream)
-            .await?;
-        let mut cursors = HashMap::new();
-        for context in &self.config.contexts {
-            let cursor = self.sync_cursor(context).await?;
-            cursors.insert(context.clone(), cursor);
-        }
+        // Start-up only reads, so it is abandoned at once on cancel.
+        let (mut checkpoint, mut cursors) = tokio::select! {
+            biased;
+            () = shutdown.cancelled() => return Ok(()),
+            started = self.start_pass() => started?,
+        };
         tracing::info!(relay = %self.config.name, checkpoint, "relay started");
 
         let mut batches = self
@@ -214,6 +209,23 @@ impl Relay {
             outcome?;
             backoff.reset();
         }
+    }
+
+    /// Loads the checkpoint, ensures the streams and reads where each of
+    /// the configured contexts' streams ends.
+    async fn start_pass(&self) -> Result<(u64, HashMap<String, StreamCursor>), RelayError> {
+        let checkpoint = self.store.load_checkpoint(&self.config.name).await?;
+        self.publish_progress(checkpoint);
+        self.config
+            .topology
+            .ensure_dlq_stream(&self.jetstream)
+            .await?;
+        let mut cursors = HashMap::new();
+        for context in &self.config.contexts {
+            let cursor = self.sync_cursor(context).await?;
+            cursors.insert(context.clone(), cursor);
+        }
+        Ok((checkpoint, cursors))
     }
 
     /// Sends the batch, then awaits its acks in order. Returns the position

@@ -308,3 +308,56 @@ async fn in_process_delivery_keeps_order_and_resumes_from_its_checkpoint() -> an
     tokio::time::timeout(WAIT, task).await??;
     Ok(())
 }
+
+#[tokio::test]
+async fn undecodable_message_goes_straight_to_dead_letters() -> anyhow::Result<()> {
+    use futures::StreamExt;
+    let topology = BusTopology::with_prefix(&unique_prefix());
+    let client = connect(&shared_nats_url()).await?;
+    let jetstream = jetstream::new(client.clone());
+    topology.ensure_context_stream(&jetstream, CONTEXT).await?;
+    topology.ensure_dlq_stream(&jetstream).await?;
+    let mut dead_letters = client
+        .subscribe(format!("{}.>", topology.dlq_subject_prefix()))
+        .await?;
+    let subject = format!("{}.platform.city.thing.Garbage", topology.subject_prefix);
+    jetstream
+        .publish(subject.clone(), "not an event".into())
+        .await?
+        .await?;
+
+    let (handler, mut attempts) = ScriptedHandler::new(HashMap::new());
+    let consumer = Consumer::new(
+        jetstream.clone(),
+        consumer_config(&topology, "garbage-test"),
+        handler,
+    );
+    let stats = consumer.stats();
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(consumer.run(shutdown.clone()));
+
+    let letter = tokio::time::timeout(WAIT, dead_letters.next())
+        .await
+        .context("no dead letter in time")?
+        .context("dead-letter subscription closed")?;
+    let headers = letter
+        .headers
+        .as_ref()
+        .context("dead letter without headers")?;
+    let get = |name: &str| headers.get(name).map(|v| v.as_str().to_owned());
+    assert!(
+        get(DLQ_REASON).is_some_and(|r| r.starts_with("undecodable message")),
+        "reason: {:?}",
+        get(DLQ_REASON)
+    );
+    assert_eq!(get(DLQ_ORIGINAL_SUBJECT), Some(subject));
+    assert_eq!(letter.payload.as_ref(), b"not an event");
+    shutdown.cancel();
+    tokio::time::timeout(WAIT, task).await???;
+    assert!(
+        attempts.try_recv().is_err(),
+        "the handler never sees an undecodable message"
+    );
+    assert_eq!(stats.dead_letters(), 1);
+    Ok(())
+}

@@ -38,7 +38,7 @@ pub(crate) async fn pg_store() -> anyhow::Result<(TestDb, SharedEventStore)> {
 
 /// Event `n`, in district 500108 when `n` is even, city-wide otherwise.
 pub(crate) fn event_data(n: u32) -> anyhow::Result<EventData> {
-    let district = if n % 2 == 0 {
+    let district = if n.is_multiple_of(2) {
         Some(DistrictCode::parse("500108")?)
     } else {
         None
@@ -175,6 +175,15 @@ fn assert_exactly_once_in_order(
     Ok(())
 }
 
+/// A duplicate window shorter than the outages and restarts below, so
+/// `Nats-Msg-Id` dedup alone could not hide a republished event.
+fn short_dedup_topology() -> BusTopology {
+    BusTopology {
+        duplicate_window: Duration::from_millis(100),
+        ..BusTopology::with_prefix(&unique_prefix())
+    }
+}
+
 #[tokio::test]
 async fn relay_publishes_every_event_once_with_cloudevents_headers() -> anyhow::Result<()> {
     let (_db, store) = pg_store().await?;
@@ -292,7 +301,7 @@ async fn relay_loses_and_duplicates_nothing_when_nats_goes_down_mid_load() -> an
 
     let (_db, store) = pg_store().await?;
     let mut server = NatsServer::start_new().await?;
-    let topology = BusTopology::with_prefix(&unique_prefix());
+    let topology = short_dedup_topology();
     let client = connect(&server.url()).await?;
     let jetstream = jetstream::new(client);
     let mut relay = RunningRelay::spawn(&store, &jetstream, relay_config(&topology));
@@ -343,7 +352,7 @@ async fn relay_loses_and_duplicates_nothing_when_nats_goes_down_mid_load() -> an
 #[tokio::test]
 async fn restarted_relay_resumes_from_its_checkpoint_without_duplicates() -> anyhow::Result<()> {
     let (_db, store) = pg_store().await?;
-    let topology = BusTopology::with_prefix(&unique_prefix());
+    let topology = short_dedup_topology();
     let jetstream = jetstream::new(connect(&shared_nats_url()).await?);
     let config = relay_config(&topology);
 
