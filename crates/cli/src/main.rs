@@ -1,12 +1,8 @@
 //! `gongzhi`: run the platform, operate it, measure it. Thin: every command
 //! lives in its own module over the library crates.
 
-mod args;
-mod bench;
-mod commands;
-mod services;
-
 use clap::Parser;
+use gongzhi_cli::{args, commands};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -1,6 +1,6 @@
 //! One module per subcommand.
 
-mod delivery;
+pub mod delivery;
 mod dev;
 mod migrate;
 mod projections;

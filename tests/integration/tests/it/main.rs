@@ -5,6 +5,7 @@
 mod support;
 
 mod consumer;
+mod platform;
 mod projections;
 mod relay;
 mod server;

@@ -1,0 +1,166 @@
+//! Starting the platform: the all-in-one embedded mode and one service
+//! against PostgreSQL and NATS. Both return once listening, with a task that
+//! runs until the shutdown token is cancelled and then drains.
+
+use crate::args::ServiceName;
+use crate::commands::delivery;
+use crate::services::{ALL, host_services};
+use anyhow::Context;
+use gongzhi_bus::{BusTopology, Relay, RelayConfig};
+use gongzhi_eventstore::{PostgresEventStore, SharedEventStore, SqliteEventStore};
+use gongzhi_projections::{ProjectionHandle, ReadModelDb};
+use gongzhi_server::{AuthConfig, CITY_ADMIN_ROLE, Claims, HostConfig, ServiceHost, TokenIssuer};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio_util::sync::CancellationToken;
+
+const DEV_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+pub struct Started {
+    pub addr: SocketAddr,
+    pub store: SharedEventStore,
+    pub projections: Vec<ProjectionHandle>,
+    /// Ends after shutdown, once the server drained and background tasks stopped.
+    pub task: JoinHandle<anyhow::Result<()>>,
+}
+
+pub struct DevStarted {
+    pub started: Started,
+    /// A city_admin + operator token for this data dir.
+    pub token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DevConfig {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+}
+
+pub async fn start_dev(config: DevConfig, shutdown: CancellationToken) -> anyhow::Result<DevStarted> {
+    tokio::fs::create_dir_all(&config.data_dir)
+        .await
+        .with_context(|| format!("failed to create data dir {}", config.data_dir.display()))?;
+    let store = SqliteEventStore::open(config.data_dir.join("events.db"))
+        .await
+        .context("failed to open the embedded event store")?;
+    store.migrate().await.context("failed to migrate the embedded event store")?;
+    let store: SharedEventStore = Arc::new(store);
+    let read_models = ReadModelDb::sqlite(config.data_dir.join("readmodels"))
+        .await
+        .context("failed to open the embedded read models")?;
+    let auth = AuthConfig::new(dev_secret(&config.data_dir).await?);
+    let token = dev_token(&auth)?;
+    let host = ServiceHost::new(HostConfig {
+        listen_addr: config.listen,
+        auth,
+        drain_timeout: Duration::from_secs(10),
+    });
+    let hosted = host_services(host, ALL, &store, &read_models, Duration::from_secs(5)).await?;
+    let mut host = hosted.host;
+    let addr = host.bind().await.context("failed to listen")?;
+    let mut tasks = JoinSet::new();
+    delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
+    let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
+    Ok(DevStarted {
+        started: Started { addr, store, projections: hosted.projections, task },
+        token,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub services: Vec<ServiceName>,
+    pub database_url: String,
+    pub nats_url: String,
+    pub subject_prefix: String,
+    pub listen: SocketAddr,
+    pub jwt_secret: Vec<u8>,
+    pub max_wait: Duration,
+    pub drain_timeout: Duration,
+    /// Name prefix of the durable consumers (one service deployment).
+    pub consumer_prefix: String,
+}
+
+pub async fn start_serve(config: ServeConfig, shutdown: CancellationToken) -> anyhow::Result<Started> {
+    let store = PostgresEventStore::connect(&config.database_url)
+        .await
+        .context("failed to connect to the event store")?;
+    store.migrate().await.context("failed to migrate the event store")?;
+    let store: SharedEventStore = Arc::new(store);
+    let read_models = ReadModelDb::postgres(&config.database_url)
+        .await
+        .context("failed to open the read models")?;
+    let host = ServiceHost::new(HostConfig {
+        listen_addr: config.listen,
+        auth: AuthConfig::new(config.jwt_secret.clone()),
+        drain_timeout: config.drain_timeout,
+    });
+    let hosted = host_services(host, &config.services, &store, &read_models, config.max_wait).await?;
+    let mut host = hosted.host;
+    let addr = host.bind().await.context("failed to listen")?;
+
+    // Retry in the background: NATS being down must not stop commands.
+    let nats = async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(&config.nats_url)
+        .await
+        .context("failed to set up the nats connection")?;
+    let jetstream = async_nats::jetstream::new(nats);
+    let topology = BusTopology::with_prefix(&config.subject_prefix);
+
+    let mut tasks = JoinSet::new();
+    for context in &hosted.contexts {
+        let mut relay_config = RelayConfig::for_context(context);
+        relay_config.topology = topology.clone();
+        let relay = Relay::new(store.clone(), jetstream.clone(), relay_config);
+        let shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            // Outages are retried inside the relay; only a bad configuration
+            // returns, and no retry fixes that: stop the process.
+            if let Err(error) = relay.run(shutdown.clone()).await {
+                tracing::error!(%error, "relay stopped, shutting down");
+                shutdown.cancel();
+            }
+        });
+    }
+    delivery::spawn_consumers(&mut tasks, &jetstream, &topology, &config.consumer_prefix, &hosted.projections, &shutdown);
+    let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
+    Ok(Started { addr, store, projections: hosted.projections, task })
+}
+
+async fn serve_then_drain(host: ServiceHost, mut tasks: JoinSet<()>, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let served = host.serve(shutdown.clone()).await;
+    // The server is done (drained or failed): stop the background work too.
+    shutdown.cancel();
+    while tasks.join_next().await.is_some() {}
+    served.context("grpc server failed")
+}
+
+/// A random secret kept in the data dir, so dev tokens survive restarts.
+async fn dev_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let file = data_dir.join("dev-jwt-secret");
+    match tokio::fs::read(&file).await {
+        Ok(secret) if !secret.is_empty() => Ok(secret),
+        _ => {
+            let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+            tokio::fs::write(&file, &secret)
+                .await
+                .with_context(|| format!("failed to write {}", file.display()))?;
+            Ok(secret.into_bytes())
+        }
+    }
+}
+
+fn dev_token(auth: &AuthConfig) -> anyhow::Result<String> {
+    let exp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() + DEV_TOKEN_TTL.as_secs();
+    let claims = Claims {
+        sub: "dev".to_owned(),
+        roles: vec![CITY_ADMIN_ROLE.to_owned(), "operator".to_owned()],
+        districts: Vec::new(),
+        exp,
+    };
+    TokenIssuer::new(auth).issue_claims(&claims).context("failed to issue the dev token")
+}
