@@ -6,7 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "gongzhi", version, about = "Gongzhi (共治): urban community governance platform")]
+#[command(
+    name = "gongzhi",
+    version,
+    about = "Gongzhi (共治): urban community governance platform"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -77,7 +81,11 @@ pub struct DatabaseArgs {
 
 #[derive(Debug, Args)]
 pub struct NatsArgs {
-    #[arg(long, env = "GONGZHI_NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    #[arg(
+        long,
+        env = "GONGZHI_NATS_URL",
+        default_value = "nats://127.0.0.1:4222"
+    )]
     pub nats_url: String,
     /// First subject token, `gongzhi` in production.
     #[arg(long, env = "GONGZHI_SUBJECT_PREFIX", default_value = "gongzhi")]
@@ -131,7 +139,11 @@ pub enum ProjectionsCommand {
 pub enum BenchCommand {
     /// Appends per second and latency against a plain SQL insert.
     Store {
-        #[arg(long, env = "GONGZHI_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        #[arg(
+            long,
+            env = "GONGZHI_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
         database_url: String,
         #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
         writers: Vec<usize>,

@@ -39,14 +39,20 @@ pub struct DevConfig {
     pub listen: SocketAddr,
 }
 
-pub async fn start_dev(config: DevConfig, shutdown: CancellationToken) -> anyhow::Result<DevStarted> {
+pub async fn start_dev(
+    config: DevConfig,
+    shutdown: CancellationToken,
+) -> anyhow::Result<DevStarted> {
     tokio::fs::create_dir_all(&config.data_dir)
         .await
         .with_context(|| format!("failed to create data dir {}", config.data_dir.display()))?;
     let store = SqliteEventStore::open(config.data_dir.join("events.db"))
         .await
         .context("failed to open the embedded event store")?;
-    store.migrate().await.context("failed to migrate the embedded event store")?;
+    store
+        .migrate()
+        .await
+        .context("failed to migrate the embedded event store")?;
     let store: SharedEventStore = Arc::new(store);
     let read_models = ReadModelDb::sqlite(config.data_dir.join("readmodels"))
         .await
@@ -65,7 +71,12 @@ pub async fn start_dev(config: DevConfig, shutdown: CancellationToken) -> anyhow
     delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
     Ok(DevStarted {
-        started: Started { addr, store, projections: hosted.projections, task },
+        started: Started {
+            addr,
+            store,
+            projections: hosted.projections,
+            task,
+        },
         token,
     })
 }
@@ -84,11 +95,17 @@ pub struct ServeConfig {
     pub consumer_prefix: String,
 }
 
-pub async fn start_serve(config: ServeConfig, shutdown: CancellationToken) -> anyhow::Result<Started> {
+pub async fn start_serve(
+    config: ServeConfig,
+    shutdown: CancellationToken,
+) -> anyhow::Result<Started> {
     let store = PostgresEventStore::connect(&config.database_url)
         .await
         .context("failed to connect to the event store")?;
-    store.migrate().await.context("failed to migrate the event store")?;
+    store
+        .migrate()
+        .await
+        .context("failed to migrate the event store")?;
     let store: SharedEventStore = Arc::new(store);
     let read_models = ReadModelDb::postgres(&config.database_url)
         .await
@@ -98,7 +115,14 @@ pub async fn start_serve(config: ServeConfig, shutdown: CancellationToken) -> an
         auth: AuthConfig::new(config.jwt_secret.clone()),
         drain_timeout: config.drain_timeout,
     });
-    let hosted = host_services(host, &config.services, &store, &read_models, config.max_wait).await?;
+    let hosted = host_services(
+        host,
+        &config.services,
+        &store,
+        &read_models,
+        config.max_wait,
+    )
+    .await?;
     let mut host = hosted.host;
     let addr = host.bind().await.context("failed to listen")?;
 
@@ -126,12 +150,28 @@ pub async fn start_serve(config: ServeConfig, shutdown: CancellationToken) -> an
             }
         });
     }
-    delivery::spawn_consumers(&mut tasks, &jetstream, &topology, &config.consumer_prefix, &hosted.projections, &shutdown);
+    delivery::spawn_consumers(
+        &mut tasks,
+        &jetstream,
+        &topology,
+        &config.consumer_prefix,
+        &hosted.projections,
+        &shutdown,
+    );
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
-    Ok(Started { addr, store, projections: hosted.projections, task })
+    Ok(Started {
+        addr,
+        store,
+        projections: hosted.projections,
+        task,
+    })
 }
 
-async fn serve_then_drain(host: ServiceHost, mut tasks: JoinSet<()>, shutdown: CancellationToken) -> anyhow::Result<()> {
+async fn serve_then_drain(
+    host: ServiceHost,
+    mut tasks: JoinSet<()>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let served = host.serve(shutdown.clone()).await;
     // The server is done (drained or failed): stop the background work too.
     shutdown.cancel();
@@ -145,7 +185,11 @@ async fn dev_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     match tokio::fs::read(&file).await {
         Ok(secret) if !secret.is_empty() => Ok(secret),
         _ => {
-            let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+            let secret = format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            );
             tokio::fs::write(&file, &secret)
                 .await
                 .with_context(|| format!("failed to write {}", file.display()))?;
@@ -162,5 +206,7 @@ fn dev_token(auth: &AuthConfig) -> anyhow::Result<String> {
         districts: Vec::new(),
         exp,
     };
-    TokenIssuer::new(auth).issue_claims(&claims).context("failed to issue the dev token")
+    TokenIssuer::new(auth)
+        .issue_claims(&claims)
+        .context("failed to issue the dev token")
 }

@@ -46,16 +46,27 @@ pub async fn host_services(
     }
     let admin = AdminServiceServer::new(AdminGrpc::new(store.clone(), projections.clone()));
     host = host.add_service("platform.admin", admin);
-    Ok(Hosted { host, projections, contexts })
+    Ok(Hosted {
+        host,
+        projections,
+        contexts,
+    })
 }
 
 /// Every projection of every service, without serving anything: for
 /// `gongzhi migrate` and `gongzhi projections`.
-pub async fn all_projections(store: &SharedEventStore, read_models: &ReadModelDb) -> anyhow::Result<Vec<ProjectionHandle>> {
+pub async fn all_projections(
+    store: &SharedEventStore,
+    read_models: &ReadModelDb,
+) -> anyhow::Result<Vec<ProjectionHandle>> {
     let host = ServiceHost::new(gongzhi_server::HostConfig {
         listen_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         auth: gongzhi_server::AuthConfig::new(Vec::new()),
         drain_timeout: Duration::from_secs(1),
     });
-    Ok(host_services(host, ALL, store, read_models, Duration::from_secs(1)).await?.projections)
+    Ok(
+        host_services(host, ALL, store, read_models, Duration::from_secs(1))
+            .await?
+            .projections,
+    )
 }

@@ -2,7 +2,7 @@ use gongzhi_eventstore::{
     Direction, EventData, EventMetadata, EventStore, ExpectedRevision, ReadFrom, StoreError,
     StoreErrorKind, StreamName,
 };
-use gongzhi_kernel::{DecodeError, Decider, EventCodec};
+use gongzhi_kernel::{Decider, DecodeError, EventCodec};
 use uuid::Uuid;
 
 pub const MAX_ATTEMPTS: usize = 5;
@@ -89,7 +89,8 @@ where
                 });
             }
             Err(error)
-                if error.kind() == StoreErrorKind::WrongExpectedRevision && attempt < MAX_ATTEMPTS =>
+                if error.kind() == StoreErrorKind::WrongExpectedRevision
+                    && attempt < MAX_ATTEMPTS =>
             {
                 tracing::debug!(%stream, attempt, "concurrent write, deciding again");
             }
@@ -111,7 +112,10 @@ where
     let mut revision = None;
     loop {
         let from = revision.map_or(ReadFrom::Start, |r: u64| ReadFrom::Revision(r + 1));
-        let page = match store.read_stream(stream, Direction::Forward, from, READ_PAGE).await {
+        let page = match store
+            .read_stream(stream, Direction::Forward, from, READ_PAGE)
+            .await
+        {
             Ok(page) => page,
             Err(error) if error.kind() == StoreErrorKind::StreamNotFound => break,
             Err(error) => return Err(error.into()),

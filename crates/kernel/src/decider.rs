@@ -9,7 +9,8 @@ pub trait Decider {
     type Event;
     type Error;
 
-    fn decide(state: &Self::State, command: Self::Command) -> Result<Vec<Self::Event>, Self::Error>;
+    fn decide(state: &Self::State, command: Self::Command)
+    -> Result<Vec<Self::Event>, Self::Error>;
 
     fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
 
@@ -19,7 +20,9 @@ pub trait Decider {
         I: IntoIterator<Item = &'a Self::Event>,
         Self::Event: 'a,
     {
-        events.into_iter().fold(Self::State::default(), Self::evolve)
+        events
+            .into_iter()
+            .fold(Self::State::default(), Self::evolve)
     }
 }
 

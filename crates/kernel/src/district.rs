@@ -15,9 +15,8 @@ pub struct InvalidDistrictCode(pub String);
 
 impl DistrictCode {
     pub fn parse(raw: &str) -> Result<Self, InvalidDistrictCode> {
-        let well_formed = raw.len() == 6
-            && raw.bytes().all(|b| b.is_ascii_digit())
-            && !raw.starts_with('0');
+        let well_formed =
+            raw.len() == 6 && raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with('0');
         if well_formed {
             Ok(Self(raw.to_owned()))
         } else {
@@ -55,7 +54,10 @@ mod tests {
 
     #[test]
     fn accepts_six_digits() {
-        assert_eq!(DistrictCode::parse("500108").map(|d| d.to_string()), Ok("500108".into()));
+        assert_eq!(
+            DistrictCode::parse("500108").map(|d| d.to_string()),
+            Ok("500108".into())
+        );
     }
 
     #[test]

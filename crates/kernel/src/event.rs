@@ -76,7 +76,10 @@ impl RecordedEvent {
 
     /// The short type name, the last segment of the proto message name.
     pub fn short_type(&self) -> &str {
-        self.event_type.rsplit('.').next().unwrap_or(&self.event_type)
+        self.event_type
+            .rsplit('.')
+            .next()
+            .unwrap_or(&self.event_type)
     }
 }
 
@@ -94,7 +97,10 @@ mod tests {
 
     #[test]
     fn context_comes_from_proto_package() {
-        assert_eq!(context_of("gongzhi.residents.v1.ResidentRegistered"), "residents");
+        assert_eq!(
+            context_of("gongzhi.residents.v1.ResidentRegistered"),
+            "residents"
+        );
         assert_eq!(context_of("other.Thing"), "unknown");
     }
 }

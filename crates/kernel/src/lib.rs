@@ -9,7 +9,7 @@ pub mod event;
 pub mod revision;
 pub mod stream_name;
 
-pub use decider::{DecodeError, Decider, EventCodec};
+pub use decider::{Decider, DecodeError, EventCodec};
 pub use district::DistrictCode;
 pub use error_code::ErrorCode;
 pub use event::{EventData, EventMetadata, RecordedEvent};

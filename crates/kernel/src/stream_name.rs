@@ -17,7 +17,9 @@ pub struct StreamName {
 pub enum StreamNameError {
     #[error("stream name {0:?} must be <category>-<id>")]
     MissingSeparator(String),
-    #[error("stream category {0:?} must be lowercase ascii letters, digits or '_' and start with a letter")]
+    #[error(
+        "stream category {0:?} must be lowercase ascii letters, digits or '_' and start with a letter"
+    )]
     BadCategory(String),
     #[error("stream id in {0:?} must be non-empty printable ascii without spaces")]
     BadId(String),
@@ -105,7 +107,15 @@ mod tests {
 
     #[test]
     fn refuses_malformed_names() {
-        for bad in ["resident", "-x", "Resident-1", "res ident-1", "resident-", "1res-2", "r-a b"] {
+        for bad in [
+            "resident",
+            "-x",
+            "Resident-1",
+            "res ident-1",
+            "resident-",
+            "1res-2",
+            "r-a b",
+        ] {
             assert!(StreamName::parse(bad).is_err(), "{bad} should be refused");
         }
     }

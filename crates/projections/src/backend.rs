@@ -20,7 +20,10 @@ pub enum ReadModelDb {
 impl ReadModelDb {
     pub async fn postgres(url: &str) -> Result<Self, ProjectionError> {
         sqlx::any::install_default_drivers();
-        let pool = AnyPoolOptions::new().max_connections(8).connect(url).await?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .connect(url)
+            .await?;
         let mut registry = sqlx::migrate!("./migrations/postgres/registry");
         registry.set_ignore_missing(true);
         registry.run(&pool).await?;
@@ -75,7 +78,10 @@ impl ReadModelDb {
                 let pool = open_sqlite_generation(dir, projection.as_ref(), active).await?;
                 Generations::Sqlite {
                     dir: dir.clone(),
-                    active: Arc::new(RwLock::new(SqliteGeneration { number: active, pool })),
+                    active: Arc::new(RwLock::new(SqliteGeneration {
+                        number: active,
+                        pool,
+                    })),
                 }
             }
         };
@@ -85,9 +91,15 @@ impl ReadModelDb {
 
 pub(crate) fn check_name(name: &str) -> Result<(), ProjectionError> {
     let ok = name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && name.len() <= 40;
-    if ok { Ok(()) } else { Err(ProjectionError::BadName(name.to_owned())) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ProjectionError::BadName(name.to_owned()))
+    }
 }
 
 /// Schema of one generation; `name` is checked by [`check_name`], so quoting
@@ -105,8 +117,12 @@ pub(crate) async fn migrate_pg_generation(
     // A detached connection: its search_path is changed for the migrators and
     // it must never go back to the pool like that.
     let mut connection = pool.acquire().await?.detach();
-    connection.execute(format!("CREATE SCHEMA IF NOT EXISTS {schema}").as_str()).await?;
-    connection.execute(format!("SET search_path TO {schema}").as_str()).await?;
+    connection
+        .execute(format!("CREATE SCHEMA IF NOT EXISTS {schema}").as_str())
+        .await?;
+    connection
+        .execute(format!("SET search_path TO {schema}").as_str())
+        .await?;
     let mut runtime = sqlx::migrate!("./migrations/postgres/generation");
     runtime.set_ignore_missing(true);
     runtime.run_direct(&mut connection).await?;
@@ -130,7 +146,10 @@ pub(crate) async fn open_sqlite_generation(
     let url = format!("sqlite://{}?mode=rwc", file.display());
     // One connection: the embedded mode has a single writer, and SQLite would
     // answer a second one with SQLITE_BUSY.
-    let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await?;
     let mut runtime = sqlx::migrate!("./migrations/sqlite/generation");
     runtime.set_ignore_missing(true);
     runtime.run(&pool).await?;
@@ -157,11 +176,17 @@ pub(crate) async fn read_active_file(dir: &Path, name: &str) -> Result<i64, Proj
 
 /// Written to a temporary file then renamed, so a crash leaves the old or the
 /// new generation, never a torn number.
-pub(crate) async fn write_active_file(dir: &Path, name: &str, generation: i64) -> Result<(), ProjectionError> {
+pub(crate) async fn write_active_file(
+    dir: &Path,
+    name: &str,
+    generation: i64,
+) -> Result<(), ProjectionError> {
     let target = active_file(dir, name);
     let temporary = target.with_extension("active.tmp");
     let io = |e| ProjectionError::Database(sqlx::Error::Io(e));
-    tokio::fs::write(&temporary, generation.to_string()).await.map_err(io)?;
+    tokio::fs::write(&temporary, generation.to_string())
+        .await
+        .map_err(io)?;
     tokio::fs::rename(&temporary, &target).await.map_err(io)?;
     Ok(())
 }

@@ -58,7 +58,11 @@ pub struct ProjectionStatus {
 }
 
 impl ProjectionHandle {
-    pub(crate) fn new(projection: Arc<dyn Projection>, store: SharedEventStore, generations: Generations) -> Self {
+    pub(crate) fn new(
+        projection: Arc<dyn Projection>,
+        store: SharedEventStore,
+        generations: Generations,
+    ) -> Self {
         let sources = projection.sources();
         let (applied, _) = watch::channel(0);
         Self {
@@ -103,14 +107,28 @@ impl ProjectionHandle {
                 .fetch_one(&mut *tx)
                 .await?;
                 set_local_schema(&mut tx, self.name(), generation).await?;
-                let applied = apply_in(&mut tx, self.inner.projection.as_ref(), Backend::Postgres, source, event).await?;
+                let applied = apply_in(
+                    &mut tx,
+                    self.inner.projection.as_ref(),
+                    Backend::Postgres,
+                    source,
+                    event,
+                )
+                .await?;
                 tx.commit().await?;
                 applied
             }
             Generations::Sqlite { active, .. } => {
                 let generation = active.read().await;
                 let mut tx = generation.pool.begin().await?;
-                let applied = apply_in(&mut tx, self.inner.projection.as_ref(), Backend::Sqlite, source, event).await?;
+                let applied = apply_in(
+                    &mut tx,
+                    self.inner.projection.as_ref(),
+                    Backend::Sqlite,
+                    source,
+                    event,
+                )
+                .await?;
                 tx.commit().await?;
                 applied
             }
@@ -168,10 +186,18 @@ impl ProjectionHandle {
         let mut oldest_pending = None;
         for source in &self.inner.sources {
             let after = checkpoints.get(&source.context).copied().unwrap_or(0);
-            let pending = self.inner.store.read_all(after, &source.filter(), PENDING_COUNT_CAP).await?;
+            let pending = self
+                .inner
+                .store
+                .read_all(after, &source.filter(), PENDING_COUNT_CAP)
+                .await?;
             pending_events += pending.len() as u64;
             if let Some(first) = pending.first() {
-                oldest_pending = Some(oldest_pending.map_or(first.recorded_at, |o: chrono::DateTime<chrono::Utc>| o.min(first.recorded_at)));
+                oldest_pending = Some(
+                    oldest_pending.map_or(first.recorded_at, |o: chrono::DateTime<chrono::Utc>| {
+                        o.min(first.recorded_at)
+                    }),
+                );
             }
         }
         let seconds_behind = oldest_pending.map_or(0.0, |t| {
@@ -186,11 +212,18 @@ impl ProjectionHandle {
         })
     }
 
-    async fn active_generation_pg(&self, tx: &mut Transaction<'static, Any>) -> Result<i64, ProjectionError> {
-        Ok(sqlx::query_scalar("SELECT active_generation FROM projections.registry WHERE name = $1")
+    async fn active_generation_pg(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+    ) -> Result<i64, ProjectionError> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT active_generation FROM projections.registry WHERE name = $1",
+            )
             .bind(self.name())
             .fetch_one(&mut **tx)
-            .await?)
+            .await?,
+        )
     }
 }
 
@@ -204,11 +237,17 @@ pub(crate) async fn set_local_schema(
     Ok(())
 }
 
-pub(crate) async fn read_checkpoints(connection: &mut AnyConnection) -> Result<BTreeMap<String, u64>, ProjectionError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT source, position FROM projection_checkpoints")
-        .fetch_all(&mut *connection)
-        .await?;
-    Ok(rows.into_iter().map(|(s, p)| (s, u64::try_from(p).unwrap_or(0))).collect())
+pub(crate) async fn read_checkpoints(
+    connection: &mut AnyConnection,
+) -> Result<BTreeMap<String, u64>, ProjectionError> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT source, position FROM projection_checkpoints")
+            .fetch_all(&mut *connection)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, p)| (s, u64::try_from(p).unwrap_or(0)))
+        .collect())
 }
 
 /// The one place an event meets a read model: skip if the source checkpoint
@@ -221,12 +260,14 @@ pub(crate) async fn apply_in(
     source: &Source,
     event: &RecordedEvent,
 ) -> Result<bool, ProjectionError> {
-    let position = i64::try_from(event.position)
-        .map_err(|_| ProjectionError::apply(projection.name(), event.event_id, "position beyond i64"))?;
-    let checkpoint: Option<i64> = sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE source = $1")
-        .bind(source.context.as_str())
-        .fetch_optional(&mut *connection)
-        .await?;
+    let position = i64::try_from(event.position).map_err(|_| {
+        ProjectionError::apply(projection.name(), event.event_id, "position beyond i64")
+    })?;
+    let checkpoint: Option<i64> =
+        sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE source = $1")
+            .bind(source.context.as_str())
+            .fetch_optional(&mut *connection)
+            .await?;
     if checkpoint.is_some_and(|c| c >= position) {
         return Ok(false);
     }

@@ -26,7 +26,9 @@ impl EventHandler for ProjectionHandler {
     async fn handle(&self, event: &RecordedEvent) -> Result<(), HandlerError> {
         match self.handle.apply(event).await {
             Ok(_) => Ok(()),
-            Err(error @ ProjectionError::Apply { .. }) => Err(HandlerError::permanent(error.to_string())),
+            Err(error @ ProjectionError::Apply { .. }) => {
+                Err(HandlerError::permanent(error.to_string()))
+            }
             Err(error) => Err(HandlerError::retryable(error.to_string())),
         }
     }

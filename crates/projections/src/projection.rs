@@ -36,7 +36,8 @@ impl Source {
     }
 
     pub fn matches(&self, event: &RecordedEvent) -> bool {
-        self.filter().matches(event.stream.category(), &event.event_type)
+        self.filter()
+            .matches(event.stream.category(), &event.event_type)
     }
 }
 

@@ -28,34 +28,46 @@ pub struct RebuildProgress {
 impl ProjectionHandle {
     /// Builds generation n+1 from the event store and makes it live. Returns
     /// the new generation number.
-    pub async fn rebuild(&self, mut progress: impl FnMut(RebuildProgress) + Send) -> Result<i64, ProjectionError> {
+    pub async fn rebuild(
+        &self,
+        mut progress: impl FnMut(RebuildProgress) + Send,
+    ) -> Result<i64, ProjectionError> {
         let head = self.inner.store.head_position().await?;
         match &self.inner.generations {
             Generations::Postgres { pool } => {
                 let current = self.generation().await?;
                 let next = current + 1;
                 let schema = schema_name(self.name(), next);
-                pool.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str()).await?;
+                pool.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+                    .await?;
                 migrate_pg_generation(pool, self.inner.projection.as_ref(), next).await?;
                 let mut applied = 0;
                 for source_index in 0..self.sources().len() {
                     loop {
                         let mut tx = pool.begin().await?;
                         set_local_schema(&mut tx, self.name(), next).await?;
-                        let page = self.replay_page(&mut tx, Backend::Postgres, source_index).await?;
+                        let page = self
+                            .replay_page(&mut tx, Backend::Postgres, source_index)
+                            .await?;
                         tx.commit().await?;
                         applied += page.applied;
-                        progress(RebuildProgress { position: page.last_position, head, events_applied: applied });
+                        progress(RebuildProgress {
+                            position: page.last_position,
+                            head,
+                            events_applied: applied,
+                        });
                         if page.read < REPLAY_PAGE {
                             break;
                         }
                     }
                 }
                 let mut tx = pool.begin().await?;
-                sqlx::query("SELECT active_generation FROM projections.registry WHERE name = $1 FOR UPDATE")
-                    .bind(self.name())
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "SELECT active_generation FROM projections.registry WHERE name = $1 FOR UPDATE",
+                )
+                .bind(self.name())
+                .execute(&mut *tx)
+                .await?;
                 set_local_schema(&mut tx, self.name(), next).await?;
                 applied += self.catch_up(&mut tx, Backend::Postgres).await?;
                 sqlx::query("UPDATE projections.registry SET active_generation = $1, updated_at = now() WHERE name = $2")
@@ -64,11 +76,16 @@ impl ProjectionHandle {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                progress(RebuildProgress { position: head, head, events_applied: applied });
+                progress(RebuildProgress {
+                    position: head,
+                    head,
+                    events_applied: applied,
+                });
                 let old = schema_name(self.name(), current);
                 // Readers still inside the old schema hold table locks; the
                 // drop waits for them rather than breaking them.
-                pool.execute(format!("DROP SCHEMA IF EXISTS {old} CASCADE").as_str()).await?;
+                pool.execute(format!("DROP SCHEMA IF EXISTS {old} CASCADE").as_str())
+                    .await?;
                 Ok(next)
             }
             Generations::Sqlite { dir, active } => {
@@ -76,15 +93,22 @@ impl ProjectionHandle {
                 let next = current + 1;
                 let file = sqlite_file(dir, self.name(), next);
                 remove_if_present(&file).await?;
-                let pool = open_sqlite_generation(dir, self.inner.projection.as_ref(), next).await?;
+                let pool =
+                    open_sqlite_generation(dir, self.inner.projection.as_ref(), next).await?;
                 let mut applied = 0;
                 for source_index in 0..self.sources().len() {
                     loop {
                         let mut tx = pool.begin().await?;
-                        let page = self.replay_page(&mut tx, Backend::Sqlite, source_index).await?;
+                        let page = self
+                            .replay_page(&mut tx, Backend::Sqlite, source_index)
+                            .await?;
                         tx.commit().await?;
                         applied += page.applied;
-                        progress(RebuildProgress { position: page.last_position, head, events_applied: applied });
+                        progress(RebuildProgress {
+                            position: page.last_position,
+                            head,
+                            events_applied: applied,
+                        });
                         if page.read < REPLAY_PAGE {
                             break;
                         }
@@ -99,7 +123,11 @@ impl ProjectionHandle {
                 drop(live);
                 old.pool.close().await;
                 remove_if_present(&sqlite_file(dir, self.name(), current)).await?;
-                progress(RebuildProgress { position: head, head, events_applied: applied });
+                progress(RebuildProgress {
+                    position: head,
+                    head,
+                    events_applied: applied,
+                });
                 Ok(next)
             }
         }
@@ -116,10 +144,22 @@ impl ProjectionHandle {
         let source = &self.sources()[source_index];
         let checkpoints = crate::handle::read_checkpoints(connection).await?;
         let after = checkpoints.get(&source.context).copied().unwrap_or(0);
-        let events = self.inner.store.read_all(after, &source.filter(), REPLAY_PAGE).await?;
+        let events = self
+            .inner
+            .store
+            .read_all(after, &source.filter(), REPLAY_PAGE)
+            .await?;
         let mut applied = 0;
         for event in &events {
-            if apply_in(connection, self.inner.projection.as_ref(), backend, source, event).await? {
+            if apply_in(
+                connection,
+                self.inner.projection.as_ref(),
+                backend,
+                source,
+                event,
+            )
+            .await?
+            {
                 applied += 1;
             }
         }
@@ -130,7 +170,11 @@ impl ProjectionHandle {
         })
     }
 
-    async fn catch_up(&self, connection: &mut AnyConnection, backend: Backend) -> Result<u64, ProjectionError> {
+    async fn catch_up(
+        &self,
+        connection: &mut AnyConnection,
+        backend: Backend,
+    ) -> Result<u64, ProjectionError> {
         let mut applied = 0;
         for source_index in 0..self.sources().len() {
             loop {

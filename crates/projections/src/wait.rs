@@ -42,7 +42,11 @@ impl ProjectionHandle {
             if after >= position {
                 continue;
             }
-            let next = self.inner.store.read_all(after, &source.filter(), 1).await?;
+            let next = self
+                .inner
+                .store
+                .read_all(after, &source.filter(), 1)
+                .await?;
             if next.first().is_some_and(|event| event.position <= position) {
                 return Ok(false);
             }

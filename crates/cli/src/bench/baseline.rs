@@ -22,7 +22,12 @@ pub async fn create_table(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn insert(pool: &PgPool, stream: &str, events: &[(Uuid, Vec<u8>)], metadata: &serde_json::Value) -> anyhow::Result<()> {
+pub async fn insert(
+    pool: &PgPool,
+    stream: &str,
+    events: &[(Uuid, Vec<u8>)],
+    metadata: &serde_json::Value,
+) -> anyhow::Result<()> {
     let mut builder = sqlx::QueryBuilder::<sqlx::Postgres>::new(
         "INSERT INTO plain_events (event_id, stream_name, event_type, payload, metadata) ",
     );

@@ -40,8 +40,14 @@ pub fn print_table(rows: &[Row]) {
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
-        let (s50, b50) = (row.store.percentile_ms(50.0), row.baseline.percentile_ms(50.0));
-        let (s99, b99) = (row.store.percentile_ms(99.0), row.baseline.percentile_ms(99.0));
+        let (s50, b50) = (
+            row.store.percentile_ms(50.0),
+            row.baseline.percentile_ms(50.0),
+        );
+        let (s99, b99) = (
+            row.store.percentile_ms(99.0),
+            row.baseline.percentile_ms(99.0),
+        );
         println!(
             "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
             row.writers,
@@ -57,7 +63,9 @@ pub fn print_table(rows: &[Row]) {
             s99 / b99.max(f64::EPSILON),
         );
     }
-    println!("throughput ratio = gongzhi / baseline (1.00 = as fast as a plain insert); latency ratios = gongzhi / baseline (1.00 = no overhead).");
+    println!(
+        "throughput ratio = gongzhi / baseline (1.00 = as fast as a plain insert); latency ratios = gongzhi / baseline (1.00 = no overhead)."
+    );
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@ use super::baseline;
 use super::database::BenchDatabase;
 use super::report::{Measurement, Row, print_table};
 use futures::future::try_join_all;
-use gongzhi_eventstore::{EventData, EventMetadata, EventStore, ExpectedRevision, PostgresEventStore, StreamName};
+use gongzhi_eventstore::{
+    EventData, EventMetadata, EventStore, ExpectedRevision, PostgresEventStore, StreamName,
+};
 use gongzhi_kernel::DistrictCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,7 +26,9 @@ pub struct BenchConfig {
 pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
     let database = BenchDatabase::create(&config.database_url).await?;
     let max_writers = config.writers.iter().copied().max().unwrap_or(1);
-    let pool = database.pool(u32::try_from(max_writers)?.max(1) + 2).await?;
+    let pool = database
+        .pool(u32::try_from(max_writers)?.max(1) + 2)
+        .await?;
     let store = Arc::new(PostgresEventStore::new(pool.clone()));
     store.migrate().await?;
     baseline::create_table(&pool).await?;
@@ -41,7 +45,13 @@ pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
                 let metadata_json = baseline_metadata.clone();
                 async move {
                     let events = payloads(batch);
-                    baseline::insert(&pool, &format!("bench-{writer}-{n}"), &events, &metadata_json).await
+                    baseline::insert(
+                        &pool,
+                        &format!("bench-{writer}-{n}"),
+                        &events,
+                        &metadata_json,
+                    )
+                    .await
                 }
             })
             .await?;
@@ -53,7 +63,11 @@ pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
                 let stream = StreamName::new("bench", format!("{run}{writer}"));
                 async move {
                     let stream = stream?;
-                    let expected = if n == 0 { ExpectedRevision::NoStream } else { ExpectedRevision::Exact((n * batch - 1) as u64) };
+                    let expected = if n == 0 {
+                        ExpectedRevision::NoStream
+                    } else {
+                        ExpectedRevision::Exact((n * batch - 1) as u64)
+                    };
                     let events = payloads(batch)
                         .into_iter()
                         .map(|(event_id, payload)| EventData {
@@ -73,7 +87,12 @@ pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
                 store_measurement.events_per_second(),
                 baseline.events_per_second()
             );
-            rows.push(Row { writers, batch, store: store_measurement, baseline });
+            rows.push(Row {
+                writers,
+                batch,
+                store: store_measurement,
+                baseline,
+            });
         }
     }
     print_table(&rows);
@@ -87,7 +106,12 @@ fn payloads(batch: usize) -> Vec<(Uuid, Vec<u8>)> {
         .collect()
 }
 
-async fn measure<F, Fut>(writers: usize, appends_per_writer: usize, batch: usize, append: F) -> anyhow::Result<Measurement>
+async fn measure<F, Fut>(
+    writers: usize,
+    appends_per_writer: usize,
+    batch: usize,
+    append: F,
+) -> anyhow::Result<Measurement>
 where
     F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
@@ -111,5 +135,9 @@ where
     for result in results {
         latencies.extend(result?);
     }
-    Ok(Measurement { events: (latencies.len() * batch) as u64, elapsed, latencies })
+    Ok(Measurement {
+        events: (latencies.len() * batch) as u64,
+        elapsed,
+        latencies,
+    })
 }

@@ -9,13 +9,24 @@ use gongzhi_server::shutdown_on_signals;
 pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     let telemetry = telemetry::init("gongzhi-dev", &args.telemetry)?;
     let shutdown = shutdown_on_signals();
-    let dev = start_dev(DevConfig { data_dir: args.data_dir.clone(), listen: args.listen }, shutdown).await?;
+    let dev = start_dev(
+        DevConfig {
+            data_dir: args.data_dir.clone(),
+            listen: args.listen,
+        },
+        shutdown,
+    )
+    .await?;
     let addr = dev.started.addr;
     println!("gongzhi dev: every service on {addr} (grpc, plaintext HTTP/2, health + reflection)");
     println!("  data:   {}", args.data_dir.display());
-    println!("  health: scripts/buf curl --protocol grpc --http2-prior-knowledge http://{addr}/grpc.health.v1.Health/Check");
+    println!(
+        "  health: scripts/buf curl --protocol grpc --http2-prior-knowledge http://{addr}/grpc.health.v1.Health/Check"
+    );
     println!("  token:  {}", dev.token);
-    println!("  (a city_admin + operator token valid for 30 days; send it as 'authorization: Bearer <token>')");
+    println!(
+        "  (a city_admin + operator token valid for 30 days; send it as 'authorization: Bearer <token>')"
+    );
     let result = dev.started.task.await;
     telemetry.shutdown().await;
     result??;

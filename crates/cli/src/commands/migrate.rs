@@ -12,12 +12,18 @@ pub async fn run(args: DatabaseArgs) -> anyhow::Result<()> {
     let store = PostgresEventStore::connect(&args.database_url)
         .await
         .context("failed to connect to postgres")?;
-    store.migrate().await.context("failed to migrate the event store")?;
+    store
+        .migrate()
+        .await
+        .context("failed to migrate the event store")?;
     let store: SharedEventStore = Arc::new(store);
     let read_models = ReadModelDb::postgres(&args.database_url)
         .await
         .context("failed to migrate the projection registry")?;
     let projections = all_projections(&store, &read_models).await?;
-    println!("migrated: event store, projection registry, {} read model(s)", projections.len());
+    println!(
+        "migrated: event store, projection registry, {} read model(s)",
+        projections.len()
+    );
     Ok(())
 }

@@ -17,9 +17,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => migrate::run(args).await,
         Command::Events(EventsCommand::Tail(args)) => tail::run(args).await,
         Command::Projections(ProjectionsCommand::Status(args)) => projections::status(args).await,
-        Command::Projections(ProjectionsCommand::Rebuild { name, database }) => projections::rebuild(&name, database).await,
-        Command::Bench(BenchCommand::Store { database_url, writers, batches, appends }) => {
-            crate::bench::run_store_bench(&crate::bench::BenchConfig { database_url, writers, batches, appends }).await
+        Command::Projections(ProjectionsCommand::Rebuild { name, database }) => {
+            projections::rebuild(&name, database).await
+        }
+        Command::Bench(BenchCommand::Store {
+            database_url,
+            writers,
+            batches,
+            appends,
+        }) => {
+            crate::bench::run_store_bench(&crate::bench::BenchConfig {
+                database_url,
+                writers,
+                batches,
+                appends,
+            })
+            .await
         }
     }
 }

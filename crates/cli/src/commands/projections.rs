@@ -14,7 +14,9 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<Proj
             .await
             .context("failed to connect to postgres")?,
     );
-    let read_models = ReadModelDb::postgres(&args.database_url).await.context("failed to open the read models")?;
+    let read_models = ReadModelDb::postgres(&args.database_url)
+        .await
+        .context("failed to open the read models")?;
     let projections = all_projections(&store, &read_models).await?;
     Ok((store, projections))
 }
@@ -22,12 +24,19 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<Proj
 pub async fn status(args: DatabaseArgs) -> anyhow::Result<()> {
     let (store, projections) = open(&args).await?;
     println!("store head position: {}", store.head_position().await?);
-    println!("{:<24} {:>10} {:>12} {:>14} {:>14}", "projection", "generation", "position", "pending", "seconds behind");
+    println!(
+        "{:<24} {:>10} {:>12} {:>14} {:>14}",
+        "projection", "generation", "position", "pending", "seconds behind"
+    );
     for projection in projections {
         let status = projection.status().await?;
         println!(
             "{:<24} {:>10} {:>12} {:>14} {:>14.1}",
-            status.name, status.generation, status.position, status.pending_events, status.seconds_behind
+            status.name,
+            status.generation,
+            status.position,
+            status.pending_events,
+            status.seconds_behind
         );
     }
     Ok(())
@@ -40,9 +49,11 @@ pub async fn rebuild(name: &str, args: DatabaseArgs) -> anyhow::Result<()> {
     };
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} positions ({per_sec}, eta {eta})")
-            .context("bad progress template")?
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:40}] {pos}/{len} positions ({per_sec}, eta {eta})",
+        )
+        .context("bad progress template")?
+        .progress_chars("=> "),
     );
     bar.set_message(format!("rebuilding {name}"));
     let generation = projection

@@ -20,7 +20,10 @@ pub async fn run(args: TailArgs) -> anyhow::Result<()> {
     let client = async_nats::connect(&args.nats.nats_url)
         .await
         .with_context(|| format!("failed to connect to nats at {}", args.nats.nats_url))?;
-    let mut messages = client.subscribe(subject.clone()).await.context("failed to subscribe")?;
+    let mut messages = client
+        .subscribe(subject.clone())
+        .await
+        .context("failed to subscribe")?;
     eprintln!("tailing {subject} (ctrl-c to stop)");
     let dead_letters = format!("{prefix}.dlq.");
     let mut printed = 0u64;
@@ -31,7 +34,10 @@ pub async fn run(args: TailArgs) -> anyhow::Result<()> {
         let event = match cloudevents::decode(&message) {
             Ok(event) => event,
             Err(error) => {
-                eprintln!("skipping undecodable message on {}: {error}", message.subject);
+                eprintln!(
+                    "skipping undecodable message on {}: {error}",
+                    message.subject
+                );
                 continue;
             }
         };

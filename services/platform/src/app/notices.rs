@@ -33,7 +33,11 @@ pub struct NoticeApp {
 
 impl NoticeApp {
     pub fn new(store: SharedEventStore, notices: ProjectionHandle, max_wait: Duration) -> Self {
-        Self { store, notices, max_wait }
+        Self {
+            store,
+            notices,
+            max_wait,
+        }
     }
 
     /// Publishes a notice. Its id derives from the request, so a retry
@@ -64,8 +68,13 @@ impl NoticeApp {
         Ok((notice_id, receipt))
     }
 
-    pub async fn withdraw(&self, context: &CommandContext, command: WithdrawNotice) -> Result<Receipt, CommandError<NoticeError>> {
-        let stream = StreamName::new(NOTICE_CATEGORY, command.notice_id).map_err(StoreError::from)?;
+    pub async fn withdraw(
+        &self,
+        context: &CommandContext,
+        command: WithdrawNotice,
+    ) -> Result<Receipt, CommandError<NoticeError>> {
+        let stream =
+            StreamName::new(NOTICE_CATEGORY, command.notice_id).map_err(StoreError::from)?;
         let metadata = context.metadata(Some(command.district.clone()));
         execute::<Notice>(
             self.store.as_ref(),
@@ -92,7 +101,14 @@ impl NoticeApp {
     ) -> Result<(Vec<NoticeRow>, u64), ProjectionError> {
         self.notices.wait_for(min_position, self.max_wait).await?;
         let rows = list_notices(&self.notices, district.as_str(), include_withdrawn).await?;
-        let position = self.notices.checkpoints().await?.values().copied().max().unwrap_or(0);
+        let position = self
+            .notices
+            .checkpoints()
+            .await?
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(0);
         Ok((rows, position.max(min_position)))
     }
 }

@@ -1,5 +1,5 @@
 use super::{NoticeBody, NoticeTitle};
-use gongzhi_kernel::{DecodeError, Decider, DistrictCode, EventCodec};
+use gongzhi_kernel::{Decider, DecodeError, DistrictCode, EventCodec};
 use gongzhi_proto::gongzhi::platform::v1 as pb;
 use prost::Message;
 
@@ -71,23 +71,46 @@ impl Decider for Notice {
     type Event = NoticeEvent;
     type Error = NoticeError;
 
-    fn decide(state: &NoticeState, command: NoticeCommand) -> Result<Vec<NoticeEvent>, NoticeError> {
+    fn decide(
+        state: &NoticeState,
+        command: NoticeCommand,
+    ) -> Result<Vec<NoticeEvent>, NoticeError> {
         match (state, command) {
-            (NoticeState::Absent, NoticeCommand::Publish { notice_id, district, title, body, by }) => {
-                Ok(vec![NoticeEvent::Published(pb::NoticePublished {
+            (
+                NoticeState::Absent,
+                NoticeCommand::Publish {
                     notice_id,
-                    district: district.to_string(),
-                    title: title.as_str().to_owned(),
-                    body: body.as_str().to_owned(),
-                    published_by: by,
-                })])
-            }
+                    district,
+                    title,
+                    body,
+                    by,
+                },
+            ) => Ok(vec![NoticeEvent::Published(pb::NoticePublished {
+                notice_id,
+                district: district.to_string(),
+                title: title.as_str().to_owned(),
+                body: body.as_str().to_owned(),
+                published_by: by,
+            })]),
             (_, NoticeCommand::Publish { .. }) => Err(NoticeError::AlreadyExists),
             (NoticeState::Absent, NoticeCommand::Withdraw { .. }) => Err(NoticeError::NotFound),
-            (NoticeState::Withdrawn, NoticeCommand::Withdraw { .. }) => Err(NoticeError::AlreadyWithdrawn),
-            (NoticeState::Published { district: actual }, NoticeCommand::Withdraw { notice_id, district, reason, by }) => {
+            (NoticeState::Withdrawn, NoticeCommand::Withdraw { .. }) => {
+                Err(NoticeError::AlreadyWithdrawn)
+            }
+            (
+                NoticeState::Published { district: actual },
+                NoticeCommand::Withdraw {
+                    notice_id,
+                    district,
+                    reason,
+                    by,
+                },
+            ) => {
                 if actual != district.as_str() {
-                    return Err(NoticeError::WrongDistrict { given: district.to_string(), actual: actual.clone() });
+                    return Err(NoticeError::WrongDistrict {
+                        given: district.to_string(),
+                        actual: actual.clone(),
+                    });
                 }
                 if reason.trim().is_empty() {
                     return Err(NoticeError::ReasonRequired);
@@ -104,7 +127,9 @@ impl Decider for Notice {
 
     fn evolve(state: NoticeState, event: &NoticeEvent) -> NoticeState {
         match event {
-            NoticeEvent::Published(published) => NoticeState::Published { district: published.district.clone() },
+            NoticeEvent::Published(published) => NoticeState::Published {
+                district: published.district.clone(),
+            },
             NoticeEvent::Withdrawn(_) => match state {
                 NoticeState::Absent => NoticeState::Absent,
                 _ => NoticeState::Withdrawn,
@@ -137,8 +162,12 @@ impl EventCodec for NoticeEvent {
             reason: e.to_string(),
         };
         match event_type {
-            NOTICE_PUBLISHED => pb::NoticePublished::decode(payload).map(Self::Published).map_err(malformed),
-            NOTICE_WITHDRAWN => pb::NoticeWithdrawn::decode(payload).map(Self::Withdrawn).map_err(malformed),
+            NOTICE_PUBLISHED => pb::NoticePublished::decode(payload)
+                .map(Self::Published)
+                .map_err(malformed),
+            NOTICE_WITHDRAWN => pb::NoticeWithdrawn::decode(payload)
+                .map(Self::Withdrawn)
+                .map_err(malformed),
             other => Err(DecodeError::UnknownType(other.to_owned())),
         }
     }
@@ -163,7 +192,12 @@ mod tests {
     }
 
     fn withdraw(reason: &str) -> NoticeCommand {
-        NoticeCommand::Withdraw { notice_id: "n1".into(), district: district(), reason: reason.into(), by: "worker-1".into() }
+        NoticeCommand::Withdraw {
+            notice_id: "n1".into(),
+            district: district(),
+            reason: reason.into(),
+            by: "worker-1".into(),
+        }
     }
 
     fn given(events: &[NoticeEvent]) -> NoticeState {
@@ -177,22 +211,37 @@ mod tests {
     #[test]
     fn publishing_a_new_notice_emits_published() {
         let events = published_event();
-        assert!(matches!(events.as_slice(), [NoticeEvent::Published(p)] if p.title == "停水通知" && p.district == "500108"));
+        assert!(
+            matches!(events.as_slice(), [NoticeEvent::Published(p)] if p.title == "停水通知" && p.district == "500108")
+        );
     }
 
     #[test]
     fn publishing_twice_is_refused() {
-        assert_eq!(Notice::decide(&given(&published_event()), publish()), Err(NoticeError::AlreadyExists));
+        assert_eq!(
+            Notice::decide(&given(&published_event()), publish()),
+            Err(NoticeError::AlreadyExists)
+        );
     }
 
     #[test]
     fn withdrawing_needs_a_published_notice_and_a_reason() {
-        assert_eq!(Notice::decide(&given(&[]), withdraw("wrong")), Err(NoticeError::NotFound));
-        assert_eq!(Notice::decide(&given(&published_event()), withdraw("  ")), Err(NoticeError::ReasonRequired));
-        let withdrawn = Notice::decide(&given(&published_event()), withdraw("已恢复供水")).expect("withdraw");
+        assert_eq!(
+            Notice::decide(&given(&[]), withdraw("wrong")),
+            Err(NoticeError::NotFound)
+        );
+        assert_eq!(
+            Notice::decide(&given(&published_event()), withdraw("  ")),
+            Err(NoticeError::ReasonRequired)
+        );
+        let withdrawn =
+            Notice::decide(&given(&published_event()), withdraw("已恢复供水")).expect("withdraw");
         let mut history = published_event();
         history.extend(withdrawn);
-        assert_eq!(Notice::decide(&given(&history), withdraw("again")), Err(NoticeError::AlreadyWithdrawn));
+        assert_eq!(
+            Notice::decide(&given(&history), withdraw("again")),
+            Err(NoticeError::AlreadyWithdrawn)
+        );
     }
 
     #[test]
@@ -201,6 +250,9 @@ mod tests {
             let decoded = NoticeEvent::decode(event.event_type(), &event.encode());
             assert_eq!(decoded, Ok(event));
         }
-        assert!(matches!(NoticeEvent::decode("gongzhi.platform.v1.Nope", &[]), Err(DecodeError::UnknownType(_))));
+        assert!(matches!(
+            NoticeEvent::decode("gongzhi.platform.v1.Nope", &[]),
+            Err(DecodeError::UnknownType(_))
+        ));
     }
 }

@@ -61,19 +61,31 @@ mod tests {
 
     #[test]
     fn title_is_trimmed_and_bounded() {
-        assert_eq!(NoticeTitle::parse("  停水通知 ").map(|t| t.as_str().to_owned()), Ok("停水通知".into()));
+        assert_eq!(
+            NoticeTitle::parse("  停水通知 ").map(|t| t.as_str().to_owned()),
+            Ok("停水通知".into())
+        );
         assert_eq!(NoticeTitle::parse("   "), Err(TextError::Blank));
         let long = "长".repeat(MAX_TITLE_CHARS + 1);
         assert_eq!(
             NoticeTitle::parse(&long),
-            Err(TextError::TooLong { max: MAX_TITLE_CHARS, got: MAX_TITLE_CHARS + 1 })
+            Err(TextError::TooLong {
+                max: MAX_TITLE_CHARS,
+                got: MAX_TITLE_CHARS + 1
+            })
         );
-        assert_eq!(NoticeTitle::parse("a\nb"), Err(TextError::ControlCharacters));
+        assert_eq!(
+            NoticeTitle::parse("a\nb"),
+            Err(TextError::ControlCharacters)
+        );
     }
 
     #[test]
     fn body_keeps_line_breaks() {
         assert!(NoticeBody::parse("第一行\n第二行").is_ok());
-        assert_eq!(NoticeBody::parse("x\u{0}y"), Err(TextError::ControlCharacters));
+        assert_eq!(
+            NoticeBody::parse("x\u{0}y"),
+            Err(TextError::ControlCharacters)
+        );
     }
 }

@@ -27,20 +27,38 @@ fn ensure_operator(caller: &Caller) -> Result<(), ApiError> {
     if caller.has_role(OPERATOR_ROLE) || caller.has_role(CITY_ADMIN_ROLE) {
         Ok(())
     } else {
-        Err(ApiError::permission_denied("the admin api needs the operator or city_admin role"))
+        Err(ApiError::permission_denied(
+            "the admin api needs the operator or city_admin role",
+        ))
     }
 }
 
 #[tonic::async_trait]
 impl pb::admin_service_server::AdminService for AdminGrpc {
-    async fn read_stream(&self, request: Request<pb::ReadStreamRequest>) -> Result<Response<pb::ReadStreamResponse>, Status> {
+    async fn read_stream(
+        &self,
+        request: Request<pb::ReadStreamRequest>,
+    ) -> Result<Response<pb::ReadStreamResponse>, Status> {
         ensure_operator(&Caller::from_request(&request)?)?;
         let query = request.into_inner();
-        let stream = StreamName::parse(&query.stream)
-            .map_err(|e| ApiError::invalid_argument(vec![FieldViolation::new("stream", e.to_string())]))?;
-        let direction = if query.backward { Direction::Backward } else { Direction::Forward };
-        let from = if query.from_end { ReadFrom::End } else { ReadFrom::Revision(query.from_revision) };
-        let max = if query.max_count == 0 { 100 } else { query.max_count.min(MAX_READ) };
+        let stream = StreamName::parse(&query.stream).map_err(|e| {
+            ApiError::invalid_argument(vec![FieldViolation::new("stream", e.to_string())])
+        })?;
+        let direction = if query.backward {
+            Direction::Backward
+        } else {
+            Direction::Forward
+        };
+        let from = if query.from_end {
+            ReadFrom::End
+        } else {
+            ReadFrom::Revision(query.from_revision)
+        };
+        let max = if query.max_count == 0 {
+            100
+        } else {
+            query.max_count.min(MAX_READ)
+        };
         let events = self
             .store
             .read_stream(&stream, direction, from, max as usize)
@@ -53,7 +71,12 @@ impl pb::admin_service_server::AdminService for AdminGrpc {
                 stream: event.stream.to_string(),
                 revision: event.revision,
                 position: event.position,
-                district: event.metadata.district.as_ref().map(ToString::to_string).unwrap_or_default(),
+                district: event
+                    .metadata
+                    .district
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 recorded_at: event.recorded_at.to_rfc3339(),
                 payload_json: payload_json(&event.event_type, &event.payload).unwrap_or_default(),
                 event_type: event.event_type,
@@ -79,6 +102,9 @@ impl pb::admin_service_server::AdminService for AdminGrpc {
                 generation: u32::try_from(status.generation).unwrap_or(u32::MAX),
             });
         }
-        Ok(Response::new(pb::GetProjectionStatusResponse { head_position, projections }))
+        Ok(Response::new(pb::GetProjectionStatusResponse {
+            head_position,
+            projections,
+        }))
     }
 }

@@ -8,7 +8,9 @@ use gongzhi_server::{ApiError, FieldViolation};
 pub fn command_error(error: CommandError<NoticeError>) -> ApiError {
     match error {
         CommandError::Domain(NoticeError::NotFound) => ApiError::not_found("notice not found"),
-        CommandError::Domain(rule) => ApiError::failed_precondition(rule.reason(), rule.to_string(), Vec::new()),
+        CommandError::Domain(rule) => {
+            ApiError::failed_precondition(rule.reason(), rule.to_string(), Vec::new())
+        }
         CommandError::Store(store) => store.into(),
         CommandError::Decode(decode) => ApiError::internal(&decode),
     }

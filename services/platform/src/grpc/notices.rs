@@ -26,7 +26,11 @@ fn parse_district(raw: &str, violations: &mut Vec<FieldViolation>) -> Option<Dis
 }
 
 fn check(violations: Vec<FieldViolation>) -> Result<(), ApiError> {
-    if violations.is_empty() { Ok(()) } else { Err(ApiError::invalid_argument(violations)) }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_argument(violations))
+    }
 }
 
 fn receipt(receipt: &Receipt) -> pb::CommandReceipt {
@@ -43,10 +47,18 @@ impl TryFrom<&pb::PublishNoticeRequest> for PublishNotice {
     fn try_from(request: &pb::PublishNoticeRequest) -> Result<Self, ApiError> {
         let mut violations = Vec::new();
         let district = parse_district(&request.district, &mut violations);
-        let title = NoticeTitle::parse(&request.title).map_err(|e| violations.push(text_violation("title", e))).ok();
-        let body = NoticeBody::parse(&request.body).map_err(|e| violations.push(text_violation("body", e))).ok();
+        let title = NoticeTitle::parse(&request.title)
+            .map_err(|e| violations.push(text_violation("title", e)))
+            .ok();
+        let body = NoticeBody::parse(&request.body)
+            .map_err(|e| violations.push(text_violation("body", e)))
+            .ok();
         match (district, title, body) {
-            (Some(district), Some(title), Some(body)) if violations.is_empty() => Ok(Self { district, title, body }),
+            (Some(district), Some(title), Some(body)) if violations.is_empty() => Ok(Self {
+                district,
+                title,
+                body,
+            }),
             _ => Err(ApiError::invalid_argument(violations)),
         }
     }
@@ -64,7 +76,11 @@ impl TryFrom<&pb::WithdrawNoticeRequest> for WithdrawNotice {
             violations.push(FieldViolation::new("reason", "must not be blank"));
         }
         match (district, notice_id) {
-            (Some(district), Some(notice_id)) if violations.is_empty() => Ok(Self { district, notice_id, reason: request.reason.clone() }),
+            (Some(district), Some(notice_id)) if violations.is_empty() => Ok(Self {
+                district,
+                notice_id,
+                reason: request.reason.clone(),
+            }),
             _ => Err(ApiError::invalid_argument(violations)),
         }
     }
@@ -72,30 +88,55 @@ impl TryFrom<&pb::WithdrawNoticeRequest> for WithdrawNotice {
 
 #[tonic::async_trait]
 impl pb::notice_service_server::NoticeService for NoticeGrpc {
-    async fn publish_notice(&self, request: Request<pb::PublishNoticeRequest>) -> Result<Response<pb::PublishNoticeResponse>, Status> {
+    async fn publish_notice(
+        &self,
+        request: Request<pb::PublishNoticeRequest>,
+    ) -> Result<Response<pb::PublishNoticeResponse>, Status> {
         let context = CommandContext::from_request(&request, &request.get_ref().request_id)?;
         let command = PublishNotice::try_from(request.get_ref())?;
         context.caller.ensure_district(&command.district)?;
-        let (notice_id, written) = self.app.publish(&context, command).await.map_err(command_error)?;
-        Ok(Response::new(pb::PublishNoticeResponse { notice_id: notice_id.to_string(), receipt: Some(receipt(&written)) }))
+        let (notice_id, written) = self
+            .app
+            .publish(&context, command)
+            .await
+            .map_err(command_error)?;
+        Ok(Response::new(pb::PublishNoticeResponse {
+            notice_id: notice_id.to_string(),
+            receipt: Some(receipt(&written)),
+        }))
     }
 
-    async fn withdraw_notice(&self, request: Request<pb::WithdrawNoticeRequest>) -> Result<Response<pb::WithdrawNoticeResponse>, Status> {
+    async fn withdraw_notice(
+        &self,
+        request: Request<pb::WithdrawNoticeRequest>,
+    ) -> Result<Response<pb::WithdrawNoticeResponse>, Status> {
         let context = CommandContext::from_request(&request, &request.get_ref().request_id)?;
         let command = WithdrawNotice::try_from(request.get_ref())?;
         context.caller.ensure_district(&command.district)?;
-        let written = self.app.withdraw(&context, command).await.map_err(command_error)?;
-        Ok(Response::new(pb::WithdrawNoticeResponse { receipt: Some(receipt(&written)) }))
+        let written = self
+            .app
+            .withdraw(&context, command)
+            .await
+            .map_err(command_error)?;
+        Ok(Response::new(pb::WithdrawNoticeResponse {
+            receipt: Some(receipt(&written)),
+        }))
     }
 
-    async fn list_notices(&self, request: Request<pb::ListNoticesRequest>) -> Result<Response<pb::ListNoticesResponse>, Status> {
+    async fn list_notices(
+        &self,
+        request: Request<pb::ListNoticesRequest>,
+    ) -> Result<Response<pb::ListNoticesResponse>, Status> {
         let caller = Caller::from_request(&request)?;
         let query = request.into_inner();
         let mut violations = Vec::new();
         let district = parse_district(&query.district, &mut violations);
         check(violations)?;
         let Some(district) = district else {
-            return Err(ApiError::invalid_argument(vec![FieldViolation::new("district", "required")]).into());
+            return Err(ApiError::invalid_argument(vec![FieldViolation::new(
+                "district", "required",
+            )])
+            .into());
         };
         caller.ensure_district(&district)?;
         let (rows, position) = self
@@ -103,7 +144,10 @@ impl pb::notice_service_server::NoticeService for NoticeGrpc {
             .list(&district, query.min_position, query.include_withdrawn)
             .await
             .map_err(projection_error)?;
-        Ok(Response::new(pb::ListNoticesResponse { notices: rows.into_iter().map(notice).collect(), position }))
+        Ok(Response::new(pb::ListNoticesResponse {
+            notices: rows.into_iter().map(notice).collect(),
+            position,
+        }))
     }
 }
 

@@ -27,8 +27,15 @@ mod tests {
 
     #[test]
     fn known_types_decode_to_json() {
-        let event = NoticePublished { notice_id: "n1".into(), title: "停水".into(), ..Default::default() };
-        let json = payload_json("gongzhi.platform.v1.NoticePublished", &event.encode_to_vec());
+        let event = NoticePublished {
+            notice_id: "n1".into(),
+            title: "停水".into(),
+            ..Default::default()
+        };
+        let json = payload_json(
+            "gongzhi.platform.v1.NoticePublished",
+            &event.encode_to_vec(),
+        );
         assert!(json.is_some_and(|j| j.contains("停水") && j.contains("noticeId")));
         assert_eq!(payload_json("gongzhi.nope.v1.X", &[]), None);
     }

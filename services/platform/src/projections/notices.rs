@@ -26,10 +26,16 @@ impl Projection for NoticesProjection {
         }
     }
 
-    async fn apply(&self, connection: &mut AnyConnection, _backend: Backend, event: &RecordedEvent) -> Result<(), ProjectionError> {
+    async fn apply(
+        &self,
+        connection: &mut AnyConnection,
+        _backend: Backend,
+        event: &RecordedEvent,
+    ) -> Result<(), ProjectionError> {
         let decoded = NoticeEvent::decode(&event.event_type, &event.payload)
             .map_err(|e| ProjectionError::apply(self.name(), event.event_id, e))?;
-        let position = i64::try_from(event.position).map_err(|e| ProjectionError::apply(self.name(), event.event_id, e))?;
+        let position = i64::try_from(event.position)
+            .map_err(|e| ProjectionError::apply(self.name(), event.event_id, e))?;
         match decoded {
             NoticeEvent::Published(published) => {
                 sqlx::query(
@@ -47,11 +53,13 @@ impl Projection for NoticesProjection {
                 .await?;
             }
             NoticeEvent::Withdrawn(withdrawn) => {
-                sqlx::query("UPDATE notices SET withdrawn = 1, withdrawn_reason = $1 WHERE notice_id = $2")
-                    .bind(withdrawn.reason)
-                    .bind(withdrawn.notice_id)
-                    .execute(&mut *connection)
-                    .await?;
+                sqlx::query(
+                    "UPDATE notices SET withdrawn = 1, withdrawn_reason = $1 WHERE notice_id = $2",
+                )
+                .bind(withdrawn.reason)
+                .bind(withdrawn.notice_id)
+                .execute(&mut *connection)
+                .await?;
             }
         }
         Ok(())
@@ -90,15 +98,26 @@ pub async fn list_notices(
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|(notice_id, district, title, body, published_by, published_at, withdrawn, withdrawn_reason)| NoticeRow {
-            notice_id,
-            district,
-            title,
-            body,
-            published_by,
-            published_at,
-            withdrawn: withdrawn != 0,
-            withdrawn_reason,
-        })
+        .map(
+            |(
+                notice_id,
+                district,
+                title,
+                body,
+                published_by,
+                published_at,
+                withdrawn,
+                withdrawn_reason,
+            )| NoticeRow {
+                notice_id,
+                district,
+                title,
+                body,
+                published_by,
+                published_at,
+                withdrawn: withdrawn != 0,
+                withdrawn_reason,
+            },
+        )
         .collect())
 }

@@ -50,7 +50,11 @@ impl Platform {
             shutdown.clone(),
         )
         .await?;
-        Ok(Self { _db: db, started, shutdown })
+        Ok(Self {
+            _db: db,
+            started,
+            shutdown,
+        })
     }
 
     async fn client(&self) -> anyhow::Result<NoticeServiceClient<Channel>> {
@@ -67,14 +71,20 @@ fn token(districts: &[&str]) -> anyhow::Result<String> {
     let caller = Caller {
         subject: "worker-7".into(),
         roles: vec!["grid_worker".into()],
-        districts: districts.iter().map(|d| DistrictCode::parse(d)).collect::<Result<_, _>>()?,
+        districts: districts
+            .iter()
+            .map(|d| DistrictCode::parse(d))
+            .collect::<Result<_, _>>()?,
     };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec())).issue(&caller, Duration::from_secs(600))?)
+    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
+        .issue(&caller, Duration::from_secs(600))?)
 }
 
 fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
     let mut request = Request::new(message);
-    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse()?);
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse()?);
     Ok(request)
 }
 
@@ -88,7 +98,11 @@ fn publish(request_id: &str, title: &str) -> pb::PublishNoticeRequest {
 }
 
 fn list(min_position: u64) -> pb::ListNoticesRequest {
-    pb::ListNoticesRequest { district: DISTRICT.into(), min_position, include_withdrawn: true }
+    pb::ListNoticesRequest {
+        district: DISTRICT.into(),
+        min_position,
+        include_withdrawn: true,
+    }
 }
 
 #[tokio::test]
@@ -96,11 +110,19 @@ async fn a_command_is_read_back_through_nats() -> anyhow::Result<()> {
     let platform = Platform::start().await?;
     let mut client = platform.client().await?;
     let token = token(&[DISTRICT])?;
-    let published = client.publish_notice(authorized(publish("req-1", "停水通知"), &token)?).await?.into_inner();
-    let receipt = published.receipt.ok_or_else(|| anyhow::anyhow!("no receipt"))?;
+    let published = client
+        .publish_notice(authorized(publish("req-1", "停水通知"), &token)?)
+        .await?
+        .into_inner();
+    let receipt = published
+        .receipt
+        .ok_or_else(|| anyhow::anyhow!("no receipt"))?;
     assert!(receipt.position > 0 && !receipt.replayed);
 
-    let listed = client.list_notices(authorized(list(receipt.position), &token)?).await?.into_inner();
+    let listed = client
+        .list_notices(authorized(list(receipt.position), &token)?)
+        .await?
+        .into_inner();
     assert!(listed.position >= receipt.position);
     assert_eq!(listed.notices.len(), 1);
     assert_eq!(listed.notices[0].notice_id, published.notice_id);
@@ -113,10 +135,19 @@ async fn a_command_is_read_back_through_nats() -> anyhow::Result<()> {
         notice_id: published.notice_id.clone(),
         reason: "已恢复供水".into(),
     };
-    let withdrawn = client.withdraw_notice(authorized(withdraw, &token)?).await?.into_inner();
+    let withdrawn = client
+        .withdraw_notice(authorized(withdraw, &token)?)
+        .await?
+        .into_inner();
     let position = withdrawn.receipt.map_or(0, |r| r.position);
-    let listed = client.list_notices(authorized(list(position), &token)?).await?.into_inner();
-    assert!(listed.notices[0].withdrawn, "the withdrawal is visible to the query that waited for it");
+    let listed = client
+        .list_notices(authorized(list(position), &token)?)
+        .await?
+        .into_inner();
+    assert!(
+        listed.notices[0].withdrawn,
+        "the withdrawal is visible to the query that waited for it"
+    );
     platform.stop().await
 }
 
@@ -125,12 +156,25 @@ async fn a_retried_request_id_is_answered_without_writing_again() -> anyhow::Res
     let platform = Platform::start().await?;
     let mut client = platform.client().await?;
     let token = token(&[DISTRICT])?;
-    let first = client.publish_notice(authorized(publish("same-request", "a"), &token)?).await?.into_inner();
+    let first = client
+        .publish_notice(authorized(publish("same-request", "a"), &token)?)
+        .await?
+        .into_inner();
     let head = platform.started.store.head_position().await?;
-    let second = client.publish_notice(authorized(publish("same-request", "a"), &token)?).await?.into_inner();
+    let second = client
+        .publish_notice(authorized(publish("same-request", "a"), &token)?)
+        .await?
+        .into_inner();
     assert_eq!(first.notice_id, second.notice_id);
-    assert_eq!(second.receipt.map(|r| (r.position, r.replayed)), first.receipt.map(|r| (r.position, true)));
-    assert_eq!(platform.started.store.head_position().await?, head, "nothing new was written");
+    assert_eq!(
+        second.receipt.map(|r| (r.position, r.replayed)),
+        first.receipt.map(|r| (r.position, true))
+    );
+    assert_eq!(
+        platform.started.store.head_position().await?,
+        head,
+        "nothing new was written"
+    );
     platform.stop().await
 }
 
@@ -139,7 +183,9 @@ async fn bad_input_gets_field_violations_and_writes_nothing() -> anyhow::Result<
     let platform = Platform::start().await?;
     let mut client = platform.client().await?;
     let token = token(&[DISTRICT])?;
-    client.publish_notice(authorized(publish("ok-1", "kept"), &token)?).await?;
+    client
+        .publish_notice(authorized(publish("ok-1", "kept"), &token)?)
+        .await?;
     let head = platform.started.store.head_position().await?;
 
     let bad = pb::PublishNoticeRequest {
@@ -154,16 +200,25 @@ async fn bad_input_gets_field_violations_and_writes_nothing() -> anyhow::Result<
         .err()
         .ok_or_else(|| anyhow::anyhow!("bad input was accepted"))?;
     assert_eq!(status.code(), Code::InvalidArgument);
-    let violations = status.get_details_bad_request().map(|b| b.field_violations).unwrap_or_default();
+    let violations = status
+        .get_details_bad_request()
+        .map(|b| b.field_violations)
+        .unwrap_or_default();
     let mut fields: Vec<_> = violations.iter().map(|v| v.field.as_str()).collect();
     fields.sort_unstable();
     assert_eq!(fields, vec!["body", "district", "title"]);
 
-    let no_request_id = client.publish_notice(authorized(publish("", "t"), &token)?).await;
-    let status = no_request_id.err().ok_or_else(|| anyhow::anyhow!("missing request_id was accepted"))?;
+    let no_request_id = client
+        .publish_notice(authorized(publish("", "t"), &token)?)
+        .await;
+    let status = no_request_id
+        .err()
+        .ok_or_else(|| anyhow::anyhow!("missing request_id was accepted"))?;
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(
-        status.get_details_bad_request().map(|b| b.field_violations[0].field.clone()),
+        status
+            .get_details_bad_request()
+            .map(|b| b.field_violations[0].field.clone()),
         Some("request_id".to_owned())
     );
 
@@ -173,12 +228,26 @@ async fn bad_input_gets_field_violations_and_writes_nothing() -> anyhow::Result<
         notice_id: "../etc".into(),
         reason: "r".into(),
     };
-    let status = client.withdraw_notice(authorized(not_a_uuid, &token)?).await.err();
+    let status = client
+        .withdraw_notice(authorized(not_a_uuid, &token)?)
+        .await
+        .err();
     assert_eq!(status.map(|s| s.code()), Some(Code::InvalidArgument));
 
-    assert_eq!(platform.started.store.head_position().await?, head, "refused input wrote nothing");
-    let listed = client.list_notices(authorized(list(head), &token)?).await?.into_inner();
-    assert_eq!(listed.notices.len(), 1, "what was there before is still there");
+    assert_eq!(
+        platform.started.store.head_position().await?,
+        head,
+        "refused input wrote nothing"
+    );
+    let listed = client
+        .list_notices(authorized(list(head), &token)?)
+        .await?
+        .into_inner();
+    assert_eq!(
+        listed.notices.len(),
+        1,
+        "what was there before is still there"
+    );
     platform.stop().await
 }
 
@@ -187,50 +256,84 @@ async fn domain_rules_and_tenancy_have_their_own_codes() -> anyhow::Result<()> {
     let platform = Platform::start().await?;
     let mut client = platform.client().await?;
     let token = token(&[DISTRICT])?;
-    let published = client.publish_notice(authorized(publish("p-1", "n"), &token)?).await?.into_inner();
+    let published = client
+        .publish_notice(authorized(publish("p-1", "n"), &token)?)
+        .await?
+        .into_inner();
     let withdraw = |request_id: &str, notice_id: &str| pb::WithdrawNoticeRequest {
         request_id: request_id.into(),
         district: DISTRICT.into(),
         notice_id: notice_id.into(),
         reason: "done".into(),
     };
-    client.withdraw_notice(authorized(withdraw("w-1", &published.notice_id), &token)?).await?;
-    let again = client.withdraw_notice(authorized(withdraw("w-2", &published.notice_id), &token)?).await.err();
+    client
+        .withdraw_notice(authorized(withdraw("w-1", &published.notice_id), &token)?)
+        .await?;
+    let again = client
+        .withdraw_notice(authorized(withdraw("w-2", &published.notice_id), &token)?)
+        .await
+        .err();
     let again = again.ok_or_else(|| anyhow::anyhow!("second withdrawal accepted"))?;
     assert_eq!(again.code(), Code::FailedPrecondition);
-    assert_eq!(again.get_details_error_info().map(|i| i.reason), Some("NOTICE_ALREADY_WITHDRAWN".to_owned()));
+    assert_eq!(
+        again.get_details_error_info().map(|i| i.reason),
+        Some("NOTICE_ALREADY_WITHDRAWN".to_owned())
+    );
 
     let unknown = uuid::Uuid::new_v4().to_string();
-    let missing = client.withdraw_notice(authorized(withdraw("w-3", &unknown), &token)?).await.err();
+    let missing = client
+        .withdraw_notice(authorized(withdraw("w-3", &unknown), &token)?)
+        .await
+        .err();
     assert_eq!(missing.map(|s| s.code()), Some(Code::NotFound));
 
     let mut elsewhere = publish("p-2", "n");
     elsewhere.district = "110101".into();
-    let denied = client.publish_notice(authorized(elsewhere, &token)?).await.err();
+    let denied = client
+        .publish_notice(authorized(elsewhere, &token)?)
+        .await
+        .err();
     assert_eq!(denied.map(|s| s.code()), Some(Code::PermissionDenied));
 
-    let anonymous = client.publish_notice(Request::new(publish("p-3", "n"))).await.err();
+    let anonymous = client
+        .publish_notice(Request::new(publish("p-3", "n")))
+        .await
+        .err();
     assert_eq!(anonymous.map(|s| s.code()), Some(Code::Unauthenticated));
     platform.stop().await
 }
 
 #[tokio::test]
-async fn with_nats_unreachable_commands_succeed_and_waiting_queries_time_out_clearly() -> anyhow::Result<()> {
+async fn with_nats_unreachable_commands_succeed_and_waiting_queries_time_out_clearly()
+-> anyhow::Result<()> {
     // A port nobody listens on: the relay and the consumers keep retrying.
     let unused = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let platform = Platform::start_with_nats(&format!("nats://{unused}")).await?;
     let mut client = platform.client().await?;
     let token = token(&[DISTRICT])?;
-    let published = client.publish_notice(authorized(publish("p-1", "n"), &token)?).await?.into_inner();
+    let published = client
+        .publish_notice(authorized(publish("p-1", "n"), &token)?)
+        .await?
+        .into_inner();
     let position = published.receipt.map_or(0, |r| r.position);
     assert!(position > 0, "the command succeeded without NATS");
 
-    let status = client.list_notices(authorized(list(position), &token)?).await.err();
+    let status = client
+        .list_notices(authorized(list(position), &token)?)
+        .await
+        .err();
     let status = status.ok_or_else(|| anyhow::anyhow!("query answered without its write"))?;
     assert_eq!(status.code(), Code::DeadlineExceeded);
-    assert!(status.message().contains(&position.to_string()), "{}", status.message());
+    assert!(
+        status.message().contains(&position.to_string()),
+        "{}",
+        status.message()
+    );
     // Without min_position the query answers at once from what it has.
-    let listed = client.list_notices(authorized(list(0), &token)?).await?.into_inner();
+    let listed = client
+        .list_notices(authorized(list(0), &token)?)
+        .await?
+        .into_inner();
     assert!(listed.notices.is_empty());
     platform.stop().await
 }
@@ -239,20 +342,50 @@ async fn with_nats_unreachable_commands_succeed_and_waiting_queries_time_out_cle
 async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let shutdown = CancellationToken::new();
-    let dev = start_dev(DevConfig { data_dir: dir.path().to_path_buf(), listen: "127.0.0.1:0".parse()? }, shutdown.clone()).await?;
+    let dev = start_dev(
+        DevConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse()?,
+        },
+        shutdown.clone(),
+    )
+    .await?;
     let mut client = NoticeServiceClient::connect(format!("http://{}", dev.started.addr)).await?;
-    let published = client.publish_notice(authorized(publish("dev-1", "开会通知"), &dev.token)?).await?.into_inner();
+    let published = client
+        .publish_notice(authorized(publish("dev-1", "开会通知"), &dev.token)?)
+        .await?
+        .into_inner();
     let position = published.receipt.map_or(0, |r| r.position);
-    let listed = client.list_notices(authorized(list(position), &dev.token)?).await?.into_inner();
-    assert_eq!(listed.notices.iter().map(|n| n.title.as_str()).collect::<Vec<_>>(), vec!["开会通知"]);
+    let listed = client
+        .list_notices(authorized(list(position), &dev.token)?)
+        .await?
+        .into_inner();
+    assert_eq!(
+        listed
+            .notices
+            .iter()
+            .map(|n| n.title.as_str())
+            .collect::<Vec<_>>(),
+        vec!["开会通知"]
+    );
     shutdown.cancel();
     dev.started.task.await??;
 
     // Restarted on the same data dir: the same token works and the data is there.
     let shutdown = CancellationToken::new();
-    let again = start_dev(DevConfig { data_dir: dir.path().to_path_buf(), listen: "127.0.0.1:0".parse()? }, shutdown.clone()).await?;
+    let again = start_dev(
+        DevConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse()?,
+        },
+        shutdown.clone(),
+    )
+    .await?;
     let mut client = NoticeServiceClient::connect(format!("http://{}", again.started.addr)).await?;
-    let listed = client.list_notices(authorized(list(position), &dev.token)?).await?.into_inner();
+    let listed = client
+        .list_notices(authorized(list(position), &dev.token)?)
+        .await?
+        .into_inner();
     assert_eq!(listed.notices.len(), 1);
     shutdown.cancel();
     again.started.task.await?

@@ -82,17 +82,20 @@ async fn publish(store: &SharedEventStore, title: &str) -> anyhow::Result<Record
 
 async fn count(handle: &ProjectionHandle) -> anyhow::Result<i64> {
     let mut tx = handle.read().await?;
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices").fetch_one(&mut *tx).await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices")
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(count)
 }
 
 async fn has_title(handle: &ProjectionHandle, title: &str) -> anyhow::Result<bool> {
     let mut tx = handle.read().await?;
-    let found: Option<String> = sqlx::query_scalar("SELECT notice_id FROM notices WHERE title = $1")
-        .bind(title)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT notice_id FROM notices WHERE title = $1")
+            .bind(title)
+            .fetch_optional(&mut *tx)
+            .await?;
     tx.commit().await?;
     Ok(found.is_some())
 }
@@ -210,7 +213,11 @@ async fn rebuild_while_serving(
         let event = publish(&store, &format!("old-{n:04}")).await?;
         handle.apply(&event).await?;
     }
-    assert_eq!(count(&handle).await?, 1_200, "every notice applied before the rebuild");
+    assert_eq!(
+        count(&handle).await?,
+        1_200,
+        "every notice applied before the rebuild"
+    );
     let (paused_tx, paused_rx) = tokio::sync::oneshot::channel::<()>();
     let (resume_tx, resume_rx) = std::sync::mpsc::channel::<()>();
     let rebuilding = {
@@ -247,7 +254,11 @@ async fn rebuild_while_serving(
     let generation = rebuilding.await??;
     assert_eq!(generation, 2);
     assert_eq!(handle.generation().await?, 2);
-    assert_eq!(count(&handle).await?, 1_201, "every notice exactly once in the new generation");
+    assert_eq!(
+        count(&handle).await?,
+        1_201,
+        "every notice exactly once in the new generation"
+    );
     assert!(has_title(&handle, "live-during-rebuild").await?);
     assert!(
         !handle.apply(&live).await?,
