@@ -68,7 +68,14 @@ pub async fn start_dev(
     let mut host = hosted.host;
     let addr = host.bind().await.context("failed to listen")?;
     let mut tasks = JoinSet::new();
-    delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
+    let stats = delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
+    tasks.spawn(report_metrics(
+        store.clone(),
+        Vec::new(),
+        hosted.projections.clone(),
+        stats,
+        shutdown.clone(),
+    ));
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
     Ok(DevStarted {
         started: Started {
@@ -136,10 +143,12 @@ pub async fn start_serve(
     let topology = BusTopology::with_prefix(&config.subject_prefix);
 
     let mut tasks = JoinSet::new();
+    let mut relays = Vec::new();
     for context in &hosted.contexts {
         let mut relay_config = RelayConfig::for_context(context);
         relay_config.topology = topology.clone();
         let relay = Relay::new(store.clone(), jetstream.clone(), relay_config);
+        relays.push(relay.progress());
         let shutdown = shutdown.clone();
         tasks.spawn(async move {
             // Outages are retried inside the relay; only a bad configuration
@@ -165,6 +174,55 @@ pub async fn start_serve(
         projections: hosted.projections,
         task,
     })
+}
+
+/// How often lag gauges and consumer counters are sampled into metrics.
+const METRICS_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Samples relay lag, projection lag and consumer counters into the
+/// OpenTelemetry instruments. Ends on shutdown; a failed sample is logged and
+/// skipped, since metrics must never stop the service.
+async fn report_metrics(
+    store: SharedEventStore,
+    relays: Vec<tokio::sync::watch::Receiver<u64>>,
+    projections: Vec<ProjectionHandle>,
+    stats: delivery::NamedStats,
+    shutdown: CancellationToken,
+) {
+    let metrics = gongzhi_telemetry::Metrics::new();
+    let mut reported: Vec<(u64, u64)> = vec![(0, 0); stats.len()];
+    let mut ticks = tokio::time::interval(METRICS_INTERVAL);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        match store.head_position().await {
+            Ok(head) => {
+                let published = relays.iter().map(|r| *r.borrow()).min();
+                if let Some(published) = published {
+                    metrics.record_relay_lag(head.saturating_sub(published));
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot read the store head for metrics"),
+        }
+        for projection in &projections {
+            match projection.status().await {
+                Ok(status) => {
+                    metrics.record_projection_lag(projection.name(), status.pending_events)
+                }
+                Err(error) => {
+                    tracing::warn!(projection = projection.name(), %error, "cannot read projection status for metrics")
+                }
+            }
+        }
+        for ((name, counters), (redelivered, dead)) in stats.iter().zip(reported.iter_mut()) {
+            let (now_redelivered, now_dead) = (counters.redeliveries(), counters.dead_letters());
+            metrics.add_redeliveries(name, now_redelivered.saturating_sub(*redelivered));
+            metrics.add_dead_letters(name, now_dead.saturating_sub(*dead));
+            (*redelivered, *dead) = (now_redelivered, now_dead);
+        }
+    }
 }
 
 async fn serve_then_drain(

@@ -79,7 +79,11 @@ where
                 metadata: metadata.clone(),
             })
             .collect();
-        match store.append(stream, expected, data).await {
+        let started = std::time::Instant::now();
+        let appended = store.append(stream, expected, data).await;
+        gongzhi_telemetry::Metrics::new()
+            .record_append_latency(started.elapsed(), store.backend_name());
+        match appended {
             Ok(result) => {
                 return Ok(Receipt {
                     stream: stream.clone(),

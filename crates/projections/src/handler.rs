@@ -1,9 +1,11 @@
 //! A projection as a bus [`EventHandler`], so the same projection runs behind
 //! a JetStream consumer in production and in-process delivery in `gongzhi dev`.
+//! The apply span continues the trace of the command that wrote the event.
 
 use crate::{ProjectionError, ProjectionHandle};
 use gongzhi_bus::{EventHandler, HandlerError};
 use gongzhi_eventstore::RecordedEvent;
+use tracing::Instrument;
 
 pub struct ProjectionHandler {
     handle: ProjectionHandle,
@@ -24,7 +26,18 @@ impl EventHandler for ProjectionHandler {
     }
 
     async fn handle(&self, event: &RecordedEvent) -> Result<(), HandlerError> {
-        match self.handle.apply(event).await {
+        let span = tracing::info_span!(
+            "projection.apply",
+            projection = self.handle.name(),
+            event_type = %event.event_type,
+            position = event.position,
+        );
+        gongzhi_telemetry::set_parent(
+            &span,
+            event.metadata.traceparent.as_deref(),
+            event.metadata.tracestate.as_deref(),
+        );
+        match self.handle.apply(event).instrument(span).await {
             Ok(_) => Ok(()),
             Err(error @ ProjectionError::Apply { .. }) => {
                 Err(HandlerError::permanent(error.to_string()))

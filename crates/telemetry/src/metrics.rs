@@ -72,12 +72,20 @@ impl Metrics {
     }
 
     pub fn add_redelivery(&self, consumer: &str) {
+        self.add_redeliveries(consumer, 1);
+    }
+
+    pub fn add_redeliveries(&self, consumer: &str, count: u64) {
         self.redeliveries
-            .add(1, &[KeyValue::new("consumer", consumer.to_owned())]);
+            .add(count, &[KeyValue::new("consumer", consumer.to_owned())]);
     }
 
     pub fn add_dead_letter(&self, consumer: &str) {
+        self.add_dead_letters(consumer, 1);
+    }
+
+    pub fn add_dead_letters(&self, consumer: &str, count: u64) {
         self.dead_letters
-            .add(1, &[KeyValue::new("consumer", consumer.to_owned())]);
+            .add(count, &[KeyValue::new("consumer", consumer.to_owned())]);
     }
 }

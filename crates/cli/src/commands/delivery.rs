@@ -2,29 +2,36 @@
 //! JetStream consumers in production. Each (projection, source context) pair
 //! is one delivery loop with its own checkpoint or durable consumer.
 
-use gongzhi_bus::{BusTopology, Consumer, ConsumerConfig, InProcessDelivery};
+use gongzhi_bus::{BusTopology, Consumer, ConsumerConfig, ConsumerStats, InProcessDelivery};
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_projections::{ProjectionHandle, ProjectionHandler};
 use std::sync::Arc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+/// Counters of one delivery loop, named for metrics.
+pub type NamedStats = Vec<(String, ConsumerStats)>;
+
 pub fn spawn_in_process(
     tasks: &mut JoinSet<()>,
     store: &SharedEventStore,
     projections: &[ProjectionHandle],
     shutdown: &CancellationToken,
-) {
+) -> NamedStats {
+    let mut stats = Vec::new();
     for projection in projections {
         for source in projection.sources() {
             let handler = Arc::new(ProjectionHandler::new(projection.clone()));
             let name = format!("{}-{}", projection.name(), source.context);
-            let delivery = InProcessDelivery::new(store.clone(), handler, name, source.filter());
+            let delivery =
+                InProcessDelivery::new(store.clone(), handler, name.clone(), source.filter());
+            stats.push((name, delivery.stats()));
             // Ends when shutdown is cancelled; errors are retried inside from
             // the checkpoint, so nothing escapes to here.
             tasks.spawn(delivery.run(shutdown.clone()));
         }
     }
+    stats
 }
 
 pub fn spawn_consumers(
@@ -34,13 +41,15 @@ pub fn spawn_consumers(
     service: &str,
     projections: &[ProjectionHandle],
     shutdown: &CancellationToken,
-) {
+) -> NamedStats {
+    let mut stats = Vec::new();
     for projection in projections {
         for source in projection.sources() {
             let handler = Arc::new(ProjectionHandler::new(projection.clone()));
             let durable = format!("{service}-{}-{}", projection.name(), source.context);
             let config = ConsumerConfig::for_context(topology, &source.context, durable.clone());
             let consumer = Consumer::new(jetstream.clone(), config, handler);
+            stats.push((durable.clone(), consumer.stats()));
             let shutdown = shutdown.clone();
             tasks.spawn(async move {
                 // Transient NATS trouble is retried inside; what returns here
@@ -53,4 +62,5 @@ pub fn spawn_consumers(
             });
         }
     }
+    stats
 }
