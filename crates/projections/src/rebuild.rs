@@ -13,7 +13,7 @@ use crate::backend::{
 };
 use crate::handle::{Generations, SqliteGeneration, apply_in, set_local_schema};
 use crate::{Backend, ProjectionError, ProjectionHandle};
-use sqlx::{AnyConnection, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 
 const REPLAY_PAGE: usize = 500;
 
@@ -41,26 +41,9 @@ impl ProjectionHandle {
                 pool.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
                     .await?;
                 migrate_pg_generation(pool, self.inner.projection.as_ref(), next).await?;
-                let mut applied = 0;
-                for source_index in 0..self.sources().len() {
-                    loop {
-                        let mut tx = pool.begin().await?;
-                        set_local_schema(&mut tx, self.name(), next).await?;
-                        let page = self
-                            .replay_page(&mut tx, Backend::Postgres, source_index)
-                            .await?;
-                        tx.commit().await?;
-                        applied += page.applied;
-                        progress(RebuildProgress {
-                            position: page.last_position,
-                            head,
-                            events_applied: applied,
-                        });
-                        if page.read < REPLAY_PAGE {
-                            break;
-                        }
-                    }
-                }
+                let mut applied = self
+                    .replay_into(pool, Some(next), head, &mut progress)
+                    .await?;
                 let mut tx = pool.begin().await?;
                 sqlx::query(
                     "SELECT active_generation FROM projections.registry WHERE name = $1 FOR UPDATE",
@@ -95,25 +78,7 @@ impl ProjectionHandle {
                 remove_if_present(&file).await?;
                 let pool =
                     open_sqlite_generation(dir, self.inner.projection.as_ref(), next).await?;
-                let mut applied = 0;
-                for source_index in 0..self.sources().len() {
-                    loop {
-                        let mut tx = pool.begin().await?;
-                        let page = self
-                            .replay_page(&mut tx, Backend::Sqlite, source_index)
-                            .await?;
-                        tx.commit().await?;
-                        applied += page.applied;
-                        progress(RebuildProgress {
-                            position: page.last_position,
-                            head,
-                            events_applied: applied,
-                        });
-                        if page.read < REPLAY_PAGE {
-                            break;
-                        }
-                    }
-                }
+                let mut applied = self.replay_into(&pool, None, head, &mut progress).await?;
                 let mut live = active.write().await;
                 let mut tx = pool.begin().await?;
                 applied += self.catch_up(&mut tx, Backend::Sqlite).await?;
@@ -131,6 +96,44 @@ impl ProjectionHandle {
                 Ok(next)
             }
         }
+    }
+
+    /// Replays every source, page by page, one transaction per page, into
+    /// the generation `pool` reaches: PostgreSQL schema `rm_<name>_g<n>` for
+    /// `Some(n)`, or the SQLite file the pool opened for `None`.
+    async fn replay_into(
+        &self,
+        pool: &AnyPool,
+        schema_generation: Option<i64>,
+        head: u64,
+        progress: &mut (impl FnMut(RebuildProgress) + Send),
+    ) -> Result<u64, ProjectionError> {
+        let backend = if schema_generation.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let mut applied = 0;
+        for source_index in 0..self.sources().len() {
+            loop {
+                let mut tx = pool.begin().await?;
+                if let Some(generation) = schema_generation {
+                    set_local_schema(&mut tx, self.name(), generation).await?;
+                }
+                let page = self.replay_page(&mut tx, backend, source_index).await?;
+                tx.commit().await?;
+                applied += page.applied;
+                progress(RebuildProgress {
+                    position: page.last_position,
+                    head,
+                    events_applied: applied,
+                });
+                if page.read < REPLAY_PAGE {
+                    break;
+                }
+            }
+        }
+        Ok(applied)
     }
 
     /// Replays one page of one source into the generation `connection` is
