@@ -33,6 +33,10 @@ impl Platform {
 
     async fn start_with_nats(nats_url: &str) -> anyhow::Result<Self> {
         let db = fresh_database().await?;
+        if nats_url == shared_nats_url() {
+            // Also sweeps streams that earlier runs left behind.
+            crate::support::nats::connect(nats_url).await?;
+        }
         let shutdown = CancellationToken::new();
         let prefix = unique_prefix();
         let started = start_serve(

@@ -35,11 +35,51 @@ pub fn unique_prefix() -> String {
 
 /// Connects a client that keeps reconnecting forever, as services do.
 pub async fn connect(url: &str) -> anyhow::Result<async_nats::Client> {
-    async_nats::ConnectOptions::new()
+    let client = async_nats::ConnectOptions::new()
         .retry_on_initial_connect()
         .connect(url)
         .await
-        .with_context(|| format!("failed to connect to nats at {url}"))
+        .with_context(|| format!("failed to connect to nats at {url}"))?;
+    if url == shared_nats_url() {
+        sweep_stale_test_streams(&client).await;
+    }
+    Ok(client)
+}
+
+/// Streams that earlier test runs left on the shared server (`T<10 hex>_*`,
+/// older than any test runs), deleted once per test process so the shared
+/// server does not fill up across runs. Best effort: a failure only logs.
+pub async fn sweep_stale_test_streams(client: &async_nats::Client) {
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| async {
+            if let Err(error) = sweep(client).await {
+                eprintln!("warning: could not sweep stale test streams: {error}");
+            }
+        })
+        .await;
+}
+
+async fn sweep(client: &async_nats::Client) -> anyhow::Result<()> {
+    use futures::TryStreamExt;
+    let jetstream = async_nats::jetstream::new(client.clone());
+    let cutoff = time::OffsetDateTime::now_utc() - time::Duration::minutes(30);
+    let mut streams = jetstream.streams();
+    let mut stale = Vec::new();
+    while let Some(info) = streams.try_next().await? {
+        let name = &info.config.name;
+        let is_test_stream = name.len() > 12
+            && name.starts_with('T')
+            && name[1..11].bytes().all(|b| b.is_ascii_hexdigit())
+            && name.as_bytes()[11] == b'_';
+        if is_test_stream && info.created < cutoff {
+            stale.push(name.clone());
+        }
+    }
+    for name in stale {
+        jetstream.delete_stream(&name).await?;
+    }
+    Ok(())
 }
 
 pub struct NatsServer {
