@@ -30,6 +30,8 @@ pub enum Command {
     /// Inspect and rebuild read models.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
+    /// Issue a bearer token (development and tests; production tokens come from the city's identity provider).
+    Token(TokenArgs),
     /// Measure the platform against its physical baselines.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -100,6 +102,27 @@ pub struct TelemetryArgs {
     /// Log lines as JSON objects instead of text.
     #[arg(long, env = "GONGZHI_LOG_JSON")]
     pub log_json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Who the token speaks for (the `sub` claim).
+    #[arg(long, default_value = "dev")]
+    pub subject: String,
+    /// A role; repeat for several (e.g. community_worker, street_officer, district_admin, city_reader, city_admin, operator).
+    #[arg(long = "role")]
+    pub roles: Vec<String>,
+    /// A 6-digit district the caller may act in; repeat for several.
+    #[arg(long = "district")]
+    pub districts: Vec<String>,
+    /// Lifetime in hours.
+    #[arg(long, default_value_t = 8)]
+    pub ttl_hours: u64,
+    /// Signing secret; without it the secret of the `gongzhi dev` data dir is used.
+    #[arg(long, env = "GONGZHI_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    #[arg(long, env = "GONGZHI_DATA_DIR", default_value = ".gongzhi/dev")]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

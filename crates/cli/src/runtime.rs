@@ -238,7 +238,7 @@ async fn serve_then_drain(
 }
 
 /// A random secret kept in the data dir, so dev tokens survive restarts.
-async fn dev_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+pub async fn dev_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     let file = data_dir.join("dev-jwt-secret");
     match tokio::fs::read(&file).await {
         Ok(secret) if !secret.is_empty() => Ok(secret),

@@ -6,6 +6,7 @@ pub mod decider;
 pub mod district;
 pub mod error_code;
 pub mod event;
+pub mod identifiers;
 pub mod revision;
 pub mod stream_name;
 
@@ -13,5 +14,9 @@ pub use decider::{Decider, DecodeError, EventCodec};
 pub use district::DistrictCode;
 pub use error_code::ErrorCode;
 pub use event::{EventData, EventMetadata, RecordedEvent};
+pub use identifiers::{
+    IdNumberError, PhoneNumber, PhoneNumberError, ResidentIdNumber, Sex, SocialCreditCode,
+    SocialCreditCodeError,
+};
 pub use revision::{AppendResult, Direction, ExpectedRevision, ReadFrom};
 pub use stream_name::{StreamName, StreamNameError};

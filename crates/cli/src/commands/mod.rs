@@ -7,6 +7,7 @@ mod projections;
 mod serve;
 mod tail;
 mod telemetry;
+mod token;
 
 use crate::args::{BenchCommand, Cli, Command, EventsCommand, ProjectionsCommand};
 
@@ -20,6 +21,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Projections(ProjectionsCommand::Rebuild { name, database }) => {
             projections::rebuild(&name, database).await
         }
+        Command::Token(args) => token::run(args).await,
         Command::Bench(BenchCommand::Store {
             database_url,
             writers,

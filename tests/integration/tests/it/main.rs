@@ -6,6 +6,7 @@ mod support;
 
 mod consumer;
 mod platform;
+mod privacy;
 mod projections;
 mod relay;
 mod server;

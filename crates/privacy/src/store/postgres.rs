@@ -1,0 +1,125 @@
+//! The key table in PostgreSQL, schema `privacy` (migrations in
+//! `migrations/postgres`). Usually shares the pool of the event store.
+
+use super::{KeyRecord, KeyStore};
+use crate::error::PrivacyError;
+use crate::subject::{Subject, SubjectId};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+#[derive(Clone, Debug)]
+pub struct PostgresKeyStore {
+    pool: PgPool,
+}
+
+impl PostgresKeyStore {
+    pub async fn connect(url: &str) -> Result<Self, PrivacyError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect(url)
+            .await
+            .map_err(PrivacyError::from_sqlx)?;
+        Ok(Self::new(pool))
+    }
+
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[async_trait::async_trait]
+impl KeyStore for PostgresKeyStore {
+    async fn migrate(&self) -> Result<(), PrivacyError> {
+        let mut migrator = sqlx::migrate!("./migrations/postgres");
+        // Other components keep their own version ranges in the same table.
+        migrator.set_ignore_missing(true);
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(PrivacyError::from_migrate)
+    }
+
+    async fn insert_if_absent(
+        &self,
+        subject: &Subject,
+        wrapped_key: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<KeyRecord, PrivacyError> {
+        // A concurrent insert of the same subject blocks this one until it
+        // commits; then ours does nothing and the read below sees the winner.
+        sqlx::query(
+            "INSERT INTO privacy.subject_keys (subject_id, district, wrapped_key, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (subject_id) DO NOTHING",
+        )
+        .bind(subject.id.as_str())
+        .bind(subject.district.as_str())
+        .bind(wrapped_key)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        self.find(&subject.id)
+            .await?
+            .ok_or_else(|| PrivacyError::CorruptKeyRecord {
+                subject: subject.id.clone(),
+                reason: "row missing right after insert",
+            })
+    }
+
+    async fn find(&self, subject: &SubjectId) -> Result<Option<KeyRecord>, PrivacyError> {
+        let row = sqlx::query(
+            "SELECT district, wrapped_key, created_at, erased_at \
+             FROM privacy.subject_keys WHERE subject_id = $1",
+        )
+        .bind(subject.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let district: String = row.try_get("district").map_err(PrivacyError::from_sqlx)?;
+        KeyRecord::from_columns(
+            subject,
+            &district,
+            row.try_get("wrapped_key")
+                .map_err(PrivacyError::from_sqlx)?,
+            row.try_get("created_at").map_err(PrivacyError::from_sqlx)?,
+            row.try_get("erased_at").map_err(PrivacyError::from_sqlx)?,
+        )
+        .map(Some)
+    }
+
+    async fn erase(
+        &self,
+        subject: &Subject,
+        now: DateTime<Utc>,
+    ) -> Result<KeyRecord, PrivacyError> {
+        // One statement, so a concurrent first seal either lands before (and
+        // is erased here) or after (and finds the tombstone).
+        sqlx::query(
+            "INSERT INTO privacy.subject_keys AS k \
+                 (subject_id, district, wrapped_key, created_at, erased_at) \
+             VALUES ($1, $2, NULL, $3, $3) \
+             ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = EXCLUDED.erased_at \
+             WHERE k.district = EXCLUDED.district AND k.erased_at IS NULL",
+        )
+        .bind(subject.id.as_str())
+        .bind(subject.district.as_str())
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        self.find(&subject.id)
+            .await?
+            .ok_or_else(|| PrivacyError::CorruptKeyRecord {
+                subject: subject.id.clone(),
+                reason: "row missing right after erasure",
+            })
+    }
+}

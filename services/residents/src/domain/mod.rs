@@ -1,0 +1,9 @@
+//! The resident aggregate as a pure decider. It never sees personal data in
+//! clear: the application layer seals it per person before deciding, so
+//! events can only ever carry ciphertext.
+
+mod codec;
+mod resident;
+
+pub use codec::ResidentEvent;
+pub use resident::{Placement, Resident, ResidentCommand, ResidentError, ResidentState, Sealed};
