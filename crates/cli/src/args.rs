@@ -51,6 +51,7 @@ pub struct DevArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ServiceName {
     Platform,
+    Residents,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +66,7 @@ pub struct ServeArgs {
     /// HS256 secret that verifies callers' bearer tokens.
     #[arg(long, env = "GONGZHI_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: String,
+
     /// Longest a query waits for its min_position, in milliseconds.
     #[arg(long, env = "GONGZHI_MAX_WAIT_MS", default_value_t = 5_000)]
     pub max_wait_ms: u64,
@@ -79,6 +81,10 @@ pub struct ServeArgs {
 pub struct DatabaseArgs {
     #[arg(long, env = "GONGZHI_DATABASE_URL", hide_env_values = true)]
     pub database_url: String,
+    /// Base64 of the 32-byte master key that wraps every person's data key
+    /// (needed by services holding personal data: residents).
+    #[arg(long, env = "GONGZHI_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
 }
 
 #[derive(Debug, Args)]

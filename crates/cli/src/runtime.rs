@@ -4,10 +4,11 @@
 
 use crate::args::ServiceName;
 use crate::commands::delivery;
-use crate::services::{ALL, host_services};
+use crate::services::{ALL, ServiceDeps, host_services, needs_vault};
 use anyhow::Context;
 use gongzhi_bus::{BusTopology, Relay, RelayConfig};
 use gongzhi_eventstore::{PostgresEventStore, SharedEventStore, SqliteEventStore};
+use gongzhi_privacy::{KeyStore, MasterKey, PostgresKeyStore, SqliteKeyStore, Vault};
 use gongzhi_projections::{ProjectionHandle, ReadModelDb};
 use gongzhi_server::{AuthConfig, CITY_ADMIN_ROLE, Claims, HostConfig, ServiceHost, TokenIssuer};
 use std::net::SocketAddr;
@@ -57,6 +58,17 @@ pub async fn start_dev(
     let read_models = ReadModelDb::sqlite(config.data_dir.join("readmodels"))
         .await
         .context("failed to open the embedded read models")?;
+    let key_store = SqliteKeyStore::open(config.data_dir.join("keys.db"))
+        .await
+        .context("failed to open the embedded key store")?;
+    key_store
+        .migrate()
+        .await
+        .context("failed to migrate the embedded key store")?;
+    let vault = Vault::new(
+        Arc::new(key_store),
+        &dev_master_key(&config.data_dir).await?,
+    );
     let auth = AuthConfig::new(dev_secret(&config.data_dir).await?);
     let token = dev_token(&auth)?;
     let host = ServiceHost::new(HostConfig {
@@ -64,7 +76,13 @@ pub async fn start_dev(
         auth,
         drain_timeout: Duration::from_secs(10),
     });
-    let hosted = host_services(host, ALL, &store, &read_models, Duration::from_secs(5)).await?;
+    let deps = ServiceDeps {
+        store: store.clone(),
+        read_models,
+        vault: Some(vault),
+        max_wait: Duration::from_secs(5),
+    };
+    let hosted = host_services(host, ALL, &deps).await?;
     let mut host = hosted.host;
     let addr = host.bind().await.context("failed to listen")?;
     let mut tasks = JoinSet::new();
@@ -96,6 +114,8 @@ pub struct ServeConfig {
     pub subject_prefix: String,
     pub listen: SocketAddr,
     pub jwt_secret: Vec<u8>,
+    /// Base64 master key; required when a hosted service holds personal data.
+    pub master_key: Option<String>,
     pub max_wait: Duration,
     pub drain_timeout: Duration,
     /// Name prefix of the durable consumers (one service deployment).
@@ -122,14 +142,18 @@ pub async fn start_serve(
         auth: AuthConfig::new(config.jwt_secret.clone()),
         drain_timeout: config.drain_timeout,
     });
-    let hosted = host_services(
-        host,
-        &config.services,
-        &store,
-        &read_models,
-        config.max_wait,
-    )
-    .await?;
+    let vault = if needs_vault(&config.services) {
+        Some(postgres_vault(&config.database_url, config.master_key.as_deref()).await?)
+    } else {
+        None
+    };
+    let deps = ServiceDeps {
+        store: store.clone(),
+        read_models,
+        vault,
+        max_wait: config.max_wait,
+    };
+    let hosted = host_services(host, &config.services, &deps).await?;
     let mut host = hosted.host;
     let addr = host.bind().await.context("failed to listen")?;
 
@@ -235,6 +259,38 @@ async fn serve_then_drain(
     shutdown.cancel();
     while tasks.join_next().await.is_some() {}
     served.context("grpc server failed")
+}
+
+/// The vault over the PostgreSQL key store, with the configured master key.
+pub async fn postgres_vault(database_url: &str, master_key: Option<&str>) -> anyhow::Result<Vault> {
+    let master_key = master_key.context(
+        "GONGZHI_MASTER_KEY (--master-key) is required for services holding personal data",
+    )?;
+    let master_key = MasterKey::from_base64(master_key)
+        .context("GONGZHI_MASTER_KEY is not a base64 32-byte key")?;
+    let key_store = PostgresKeyStore::connect(database_url)
+        .await
+        .context("failed to connect to the key store")?;
+    key_store
+        .migrate()
+        .await
+        .context("failed to migrate the key store")?;
+    Ok(Vault::new(Arc::new(key_store), &master_key))
+}
+
+/// A random master key kept in the data dir: embedded mode only. Losing it
+/// loses every resident's personal data, exactly like an erasure.
+async fn dev_master_key(data_dir: &std::path::Path) -> anyhow::Result<MasterKey> {
+    let file = data_dir.join("dev-master-key");
+    if let Ok(text) = tokio::fs::read_to_string(&file).await {
+        return MasterKey::from_base64(&text)
+            .with_context(|| format!("{} is not a master key", file.display()));
+    }
+    let key = MasterKey::generate().context("failed to generate a master key")?;
+    tokio::fs::write(&file, key.expose_base64())
+        .await
+        .with_context(|| format!("failed to write {}", file.display()))?;
+    Ok(key)
 }
 
 /// A random secret kept in the data dir, so dev tokens survive restarts.

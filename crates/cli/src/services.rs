@@ -5,6 +5,7 @@ use crate::args::ServiceName;
 use anyhow::Context;
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_platform::grpc::AdminGrpc;
+use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::platform::v1::admin_service_server::AdminServiceServer;
 use gongzhi_server::ServiceHost;
@@ -17,14 +18,26 @@ pub struct Hosted {
     pub contexts: Vec<&'static str>,
 }
 
-pub const ALL: &[ServiceName] = &[ServiceName::Platform];
+pub const ALL: &[ServiceName] = &[ServiceName::Platform, ServiceName::Residents];
+
+/// What services are built from.
+#[derive(Clone)]
+pub struct ServiceDeps {
+    pub store: SharedEventStore,
+    pub read_models: ReadModelDb,
+    /// Present when a service holding personal data is hosted.
+    pub vault: Option<Vault>,
+    pub max_wait: Duration,
+}
+
+pub fn needs_vault(services: &[ServiceName]) -> bool {
+    services.contains(&ServiceName::Residents)
+}
 
 pub async fn host_services(
     mut host: ServiceHost,
     services: &[ServiceName],
-    store: &SharedEventStore,
-    read_models: &ReadModelDb,
-    max_wait: Duration,
+    deps: &ServiceDeps,
 ) -> anyhow::Result<Hosted> {
     let mut projections = Vec::new();
     let mut contexts = Vec::new();
@@ -32,9 +45,9 @@ pub async fn host_services(
         match service {
             ServiceName::Platform => {
                 let platform = gongzhi_platform::build(gongzhi_platform::PlatformDeps {
-                    store: store.clone(),
-                    read_models: read_models.clone(),
-                    max_wait,
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    max_wait: deps.max_wait,
                 })
                 .await
                 .context("failed to build the platform service")?;
@@ -42,9 +55,26 @@ pub async fn host_services(
                 projections.extend(platform.projections);
                 contexts.push(gongzhi_platform::CONTEXT);
             }
+            ServiceName::Residents => {
+                let vault = deps
+                    .vault
+                    .clone()
+                    .context("the residents service needs a master key (GONGZHI_MASTER_KEY)")?;
+                let residents = gongzhi_residents::build(gongzhi_residents::ResidentsDeps {
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    vault,
+                    max_wait: deps.max_wait,
+                })
+                .await
+                .context("failed to build the residents service")?;
+                host = host.add_service("residents.residents", residents.residents);
+                projections.extend(residents.projections);
+                contexts.push(gongzhi_residents::CONTEXT);
+            }
         }
     }
-    let admin = AdminServiceServer::new(AdminGrpc::new(store.clone(), projections.clone()));
+    let admin = AdminServiceServer::new(AdminGrpc::new(deps.store.clone(), projections.clone()));
     host = host.add_service("platform.admin", admin);
     Ok(Hosted {
         host,
@@ -55,18 +85,16 @@ pub async fn host_services(
 
 /// Every projection of every service, without serving anything: for
 /// `gongzhi migrate` and `gongzhi projections`.
-pub async fn all_projections(
-    store: &SharedEventStore,
-    read_models: &ReadModelDb,
-) -> anyhow::Result<Vec<ProjectionHandle>> {
+pub async fn all_projections(deps: &ServiceDeps) -> anyhow::Result<Vec<ProjectionHandle>> {
     let host = ServiceHost::new(gongzhi_server::HostConfig {
         listen_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         auth: gongzhi_server::AuthConfig::new(Vec::new()),
         drain_timeout: Duration::from_secs(1),
     });
-    Ok(
-        host_services(host, ALL, store, read_models, Duration::from_secs(1))
-            .await?
-            .projections,
-    )
+    let services: Vec<ServiceName> = ALL
+        .iter()
+        .copied()
+        .filter(|s| deps.vault.is_some() || !needs_vault(&[*s]))
+        .collect();
+    Ok(host_services(host, &services, deps).await?.projections)
 }

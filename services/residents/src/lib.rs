@@ -2,7 +2,48 @@
 //! district, with personal data sealed per person so that erasing the
 //! person's key erases it from the whole history.
 //!
-//! Built in steps (issue 3): the pure domain first; the application layer,
-//! gRPC adapters and projections follow the platform service's layout.
+//! [`build`] makes the service from its dependencies, so `gongzhi serve
+//! residents` and the all-in-one `gongzhi dev` host it the same way.
 
+pub mod app;
 pub mod domain;
+pub mod grpc;
+pub mod projections;
+
+use gongzhi_eventstore::SharedEventStore;
+use gongzhi_privacy::Vault;
+use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
+use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Bounded context name, as in `gongzhi.residents.v1.*` and NATS subjects.
+pub const CONTEXT: &str = "residents";
+
+pub struct ResidentsDeps {
+    pub store: SharedEventStore,
+    pub read_models: ReadModelDb,
+    pub vault: Vault,
+    /// Longest a query waits for its `min_position`.
+    pub max_wait: Duration,
+}
+
+pub struct ResidentsService {
+    pub residents: ResidentServiceServer<grpc::ResidentGrpc>,
+    pub projections: Vec<ProjectionHandle>,
+}
+
+pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionError> {
+    let residents = deps
+        .read_models
+        .register(
+            Arc::new(projections::ResidentsProjection::new(deps.vault.clone())),
+            deps.store.clone(),
+        )
+        .await?;
+    let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait);
+    Ok(ResidentsService {
+        residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app)),
+        projections: vec![residents],
+    })
+}

@@ -2,11 +2,12 @@
 //! read model's live generation. Safe to run again.
 
 use crate::args::DatabaseArgs;
-use crate::services::all_projections;
+use crate::services::{ServiceDeps, all_projections};
 use anyhow::Context;
 use gongzhi_eventstore::{PostgresEventStore, SharedEventStore};
 use gongzhi_projections::ReadModelDb;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub async fn run(args: DatabaseArgs) -> anyhow::Result<()> {
     let store = PostgresEventStore::connect(&args.database_url)
@@ -20,7 +21,17 @@ pub async fn run(args: DatabaseArgs) -> anyhow::Result<()> {
     let read_models = ReadModelDb::postgres(&args.database_url)
         .await
         .context("failed to migrate the projection registry")?;
-    let projections = all_projections(&store, &read_models).await?;
+    let vault = match args.master_key.as_deref() {
+        Some(key) => Some(crate::runtime::postgres_vault(&args.database_url, Some(key)).await?),
+        None => None,
+    };
+    let deps = ServiceDeps {
+        store,
+        read_models,
+        vault,
+        max_wait: Duration::from_secs(1),
+    };
+    let projections = all_projections(&deps).await?;
     println!(
         "migrated: event store, projection registry, {} read model(s)",
         projections.len()

@@ -1,12 +1,13 @@
 //! `gongzhi projections status|rebuild`.
 
 use crate::args::DatabaseArgs;
-use crate::services::all_projections;
+use crate::services::{ServiceDeps, all_projections};
 use anyhow::{Context, bail};
 use gongzhi_eventstore::{PostgresEventStore, SharedEventStore};
 use gongzhi_projections::{ProjectionHandle, ReadModelDb};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Arc;
+use std::time::Duration;
 
 async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<ProjectionHandle>)> {
     let store: SharedEventStore = Arc::new(
@@ -17,7 +18,17 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<Proj
     let read_models = ReadModelDb::postgres(&args.database_url)
         .await
         .context("failed to open the read models")?;
-    let projections = all_projections(&store, &read_models).await?;
+    let vault = match args.master_key.as_deref() {
+        Some(key) => Some(crate::runtime::postgres_vault(&args.database_url, Some(key)).await?),
+        None => None,
+    };
+    let deps = ServiceDeps {
+        store: store.clone(),
+        read_models,
+        vault,
+        max_wait: Duration::from_secs(1),
+    };
+    let projections = all_projections(&deps).await?;
     Ok((store, projections))
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 pub fn service_label(service: ServiceName) -> &'static str {
     match service {
         ServiceName::Platform => "platform",
+        ServiceName::Residents => "residents",
     }
 }
 
@@ -26,6 +27,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         subject_prefix: args.nats.subject_prefix,
         listen: args.listen,
         jwt_secret: args.jwt_secret.into_bytes(),
+        master_key: args.database.master_key,
         max_wait: Duration::from_millis(args.max_wait_ms),
         drain_timeout: Duration::from_secs(args.drain_seconds),
         consumer_prefix: label.to_owned(),

@@ -47,6 +47,7 @@ impl Platform {
                 subject_prefix: prefix.clone(),
                 listen: "127.0.0.1:0".parse()?,
                 jwt_secret: SECRET.to_vec(),
+                master_key: None,
                 max_wait: Duration::from_secs(2),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,

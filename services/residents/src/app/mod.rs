@@ -1,0 +1,51 @@
+//! Application layer: seals personal data per resident, claims ID numbers,
+//! runs commands against the store and answers queries from the read model,
+//! opening and masking personal data for the caller. No gRPC types here.
+
+mod changes;
+mod claim;
+mod error;
+mod queries;
+mod register;
+pub mod sealing;
+
+pub use changes::{ResidentChange, ResidentChangeKind};
+pub use error::AppError;
+pub use queries::{CommunityCount, PersonalDataView, ResidentFilter, ResidentPage, ResidentView};
+pub use register::RegisterResident;
+
+use gongzhi_eventstore::SharedEventStore;
+use gongzhi_privacy::Vault;
+use gongzhi_projections::ProjectionHandle;
+use std::time::Duration;
+
+pub const RESIDENT_CATEGORY: &str = "resident";
+
+#[derive(Clone)]
+pub struct ResidentsApp {
+    pub(crate) store: SharedEventStore,
+    pub(crate) vault: Vault,
+    pub(crate) residents: ProjectionHandle,
+    pub(crate) max_wait: Duration,
+}
+
+impl ResidentsApp {
+    pub fn new(
+        store: SharedEventStore,
+        vault: Vault,
+        residents: ProjectionHandle,
+        max_wait: Duration,
+    ) -> Self {
+        Self {
+            store,
+            vault,
+            residents,
+            max_wait,
+        }
+    }
+}
+
+/// A command writes a handful of events; past u32 there is no such command.
+pub(crate) fn event_index(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,52 @@
+//! Errors of this context mapped once to [`ApiError`].
+
+use crate::app::AppError;
+use crate::domain::ResidentError;
+use gongzhi_commands::CommandError;
+use gongzhi_privacy::PrivacyErrorKind;
+use gongzhi_projections::ProjectionError;
+use gongzhi_server::ApiError;
+
+pub fn app_error(error: AppError) -> ApiError {
+    let mapped = match error {
+        AppError::Command(CommandError::Domain(
+            ResidentError::NotFound | ResidentError::WrongDistrict { .. },
+        ))
+        | AppError::NotFound => {
+            // A resident of another district is "not found" in this one: the
+            // answer must not tell that it exists elsewhere.
+            ApiError::not_found("resident not found")
+        }
+        AppError::Command(CommandError::Domain(rule)) => {
+            ApiError::failed_precondition(rule.reason(), rule.to_string(), Vec::new())
+        }
+        AppError::Command(CommandError::Store(store)) | AppError::Store(store) => store.into(),
+        AppError::Command(CommandError::Decode(decode)) => ApiError::internal(&decode),
+        AppError::IdNumberAlreadyRegistered => ApiError::failed_precondition(
+            "ID_NUMBER_ALREADY_REGISTERED",
+            "a resident with this ID number is already registered in the district",
+            Vec::new(),
+        ),
+        AppError::Privacy(privacy) => match privacy.kind() {
+            PrivacyErrorKind::SubjectErased => ApiError::failed_precondition(
+                "RESIDENT_DATA_ERASED",
+                "the resident's personal data was erased; no new personal data may be recorded",
+                Vec::new(),
+            ),
+            PrivacyErrorKind::DistrictMismatch => ApiError::not_found("resident not found"),
+            PrivacyErrorKind::Unavailable => {
+                ApiError::unavailable("the key store is unavailable, retry later")
+            }
+            _ => ApiError::internal(&privacy),
+        },
+        AppError::Projection(ProjectionError::NotCaughtUp { wanted, .. }) => {
+            ApiError::deadline_exceeded(format!(
+                "the read model has not reached position {wanted} yet; retry the query"
+            ))
+        }
+        AppError::Projection(ProjectionError::Store(store)) => store.into(),
+        AppError::Projection(other) => ApiError::internal(&other),
+        AppError::Corrupt(reason) => ApiError::internal(&AppError::Corrupt(reason)),
+    };
+    mapped.in_context("residents")
+}

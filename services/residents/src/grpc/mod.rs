@@ -1,0 +1,10 @@
+//! Thin tonic adapters: roles and tenancy, proto <-> application types with
+//! every field violation reported at once, error mapping.
+
+mod access;
+mod errors;
+mod residents;
+mod validate;
+
+pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, STREET_OFFICER};
+pub use residents::ResidentGrpc;

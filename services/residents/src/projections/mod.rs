@@ -1,0 +1,5 @@
+//! Read models of the residents context.
+
+mod residents;
+
+pub use residents::ResidentsProjection;
