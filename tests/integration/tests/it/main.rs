@@ -9,6 +9,7 @@ mod platform;
 mod privacy;
 mod projections;
 mod relay;
+mod residents;
 mod server;
 mod store_concurrency;
 mod store_contract;

@@ -1,0 +1,143 @@
+//! The residents service end to end, started as `gongzhi serve residents`
+//! starts it, against real PostgreSQL and NATS JetStream.
+
+mod access;
+mod erasure;
+mod registration;
+
+use crate::support::nats::{shared_nats_url, unique_prefix};
+use crate::support::pg::{TestDb, fresh_database};
+use gongzhi_cli::args::ServiceName;
+use gongzhi_cli::runtime::{ServeConfig, Started, start_serve};
+use gongzhi_kernel::DistrictCode;
+use gongzhi_privacy::MasterKey;
+use gongzhi_proto::gongzhi::residents::v1 as pb;
+use gongzhi_proto::gongzhi::residents::v1::resident_service_client::ResidentServiceClient;
+use gongzhi_server::{AuthConfig, CITY_ADMIN_ROLE, Caller, TokenIssuer};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tonic::Request;
+use tonic::transport::Channel;
+
+const SECRET: &[u8] = b"residents-test-secret";
+pub const DISTRICT: &str = "500108";
+pub const COMMUNITY: &str = "500108001002";
+pub const GRID: &str = "500108001002003";
+pub const OTHER_DISTRICT: &str = "500103";
+pub const ID_NUMBER: &str = "11010519491231002X";
+pub const NAME: &str = "张三丰";
+pub const PHONE: &str = "13812345678";
+pub const DWELLING: &str = "铜元局街道1号楼2单元301";
+
+pub struct Residents {
+    pub db: TestDb,
+    pub started: Started,
+    pub master_key: String,
+    pub prefix: String,
+    shutdown: CancellationToken,
+}
+
+impl Residents {
+    pub async fn start() -> anyhow::Result<Self> {
+        let db = fresh_database().await?;
+        // Also sweeps streams that earlier runs left on the shared server.
+        crate::support::nats::connect(&shared_nats_url()).await?;
+        let master_key = MasterKey::generate()?.expose_base64();
+        let prefix = unique_prefix();
+        let shutdown = CancellationToken::new();
+        let started = start_serve(
+            ServeConfig {
+                services: vec![ServiceName::Residents],
+                database_url: db.url.clone(),
+                nats_url: shared_nats_url(),
+                subject_prefix: prefix.clone(),
+                listen: "127.0.0.1:0".parse()?,
+                jwt_secret: SECRET.to_vec(),
+                master_key: Some(master_key.clone()),
+                max_wait: Duration::from_secs(5),
+                drain_timeout: Duration::from_secs(5),
+                consumer_prefix: prefix.clone(),
+            },
+            shutdown.clone(),
+        )
+        .await?;
+        Ok(Self {
+            db,
+            started,
+            master_key,
+            prefix,
+            shutdown,
+        })
+    }
+
+    pub async fn client(&self) -> anyhow::Result<ResidentServiceClient<Channel>> {
+        Ok(ResidentServiceClient::connect(format!("http://{}", self.started.addr)).await?)
+    }
+
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.started.task.await?
+    }
+}
+
+pub fn token(roles: &[&str], districts: &[&str]) -> anyhow::Result<String> {
+    let caller = Caller {
+        subject: format!("tester-{}", roles.join("-")),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        districts: districts
+            .iter()
+            .map(|d| DistrictCode::parse(d))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
+        .issue(&caller, Duration::from_secs(600))?)
+}
+
+pub fn district_admin() -> anyhow::Result<String> {
+    token(&["district_admin"], &[DISTRICT])
+}
+
+pub fn community_worker() -> anyhow::Result<String> {
+    token(&["community_worker"], &[DISTRICT])
+}
+
+pub fn city_admin() -> anyhow::Result<String> {
+    token(&[CITY_ADMIN_ROLE], &[])
+}
+
+pub fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
+    let mut request = Request::new(message);
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse()?);
+    Ok(request)
+}
+
+pub fn registration(request_id: &str) -> pb::RegisterResidentRequest {
+    pb::RegisterResidentRequest {
+        request_id: request_id.into(),
+        district: DISTRICT.into(),
+        community: COMMUNITY.into(),
+        grid: GRID.into(),
+        residency: pb::Residency::Registered as i32,
+        name: NAME.into(),
+        id_number: ID_NUMBER.into(),
+        phone: PHONE.into(),
+        dwelling: DWELLING.into(),
+    }
+}
+
+/// Registers the standard resident and returns its id and receipt position.
+pub async fn register(
+    client: &mut ResidentServiceClient<Channel>,
+    request_id: &str,
+) -> anyhow::Result<(String, u64)> {
+    let response = client
+        .register_resident(authorized(registration(request_id), &district_admin()?)?)
+        .await?
+        .into_inner();
+    Ok((
+        response.resident_id,
+        response.receipt.map_or(0, |r| r.position),
+    ))
+}
