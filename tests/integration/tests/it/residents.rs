@@ -3,6 +3,7 @@
 
 mod access;
 mod erasure;
+mod queries;
 mod registration;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};

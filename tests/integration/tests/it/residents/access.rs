@@ -208,8 +208,14 @@ async fn a_city_reader_reads_every_district_but_writes_nothing() -> anyhow::Resu
     let mut client = service.client().await?;
     let (resident_id, position) = register(&mut client, "reg").await?;
     // Wait until the read model holds the registration, so reads find it.
-    let ready = pb::GetResidentRequest { district: DISTRICT.into(), resident_id: resident_id.clone(), min_position: position };
-    client.get_resident(authorized(ready, &district_admin()?)?).await?;
+    let ready = pb::GetResidentRequest {
+        district: DISTRICT.into(),
+        resident_id: resident_id.clone(),
+        min_position: position,
+    };
+    client
+        .get_resident(authorized(ready, &district_admin()?)?)
+        .await?;
     let reader = token(&["city_reader"], &[])?;
     for (rpc, code) in call_every_rpc(&mut client, &reader, &resident_id).await? {
         let reads = matches!(rpc, "GetResident" | "ListResidents" | "GetPopulationCounts");
