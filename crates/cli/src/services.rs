@@ -69,6 +69,7 @@ pub async fn host_services(
                 .await
                 .context("failed to build the residents service")?;
                 host = host.add_service("residents.residents", residents.residents);
+                host = host.add_service("residents.households", residents.households);
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }

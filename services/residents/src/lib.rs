@@ -13,6 +13,7 @@ pub mod projections;
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
+use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub struct ResidentsDeps {
 
 pub struct ResidentsService {
     pub residents: ResidentServiceServer<grpc::ResidentGrpc>,
+    pub households: HouseholdServiceServer<grpc::HouseholdGrpc>,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -41,9 +43,18 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             deps.store.clone(),
         )
         .await?;
-    let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait);
+    let households = deps
+        .read_models
+        .register(
+            Arc::new(projections::HouseholdsProjection),
+            deps.store.clone(),
+        )
+        .await?;
+    let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
+        .with_households(households.clone());
     Ok(ResidentsService {
-        residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app)),
-        projections: vec![residents],
+        residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app.clone())),
+        households: HouseholdServiceServer::new(grpc::HouseholdGrpc::new(app)),
+        projections: vec![residents, households],
     })
 }

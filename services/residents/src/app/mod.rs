@@ -5,12 +5,14 @@
 mod changes;
 mod claim;
 mod error;
+mod households;
 mod queries;
 mod register;
 pub mod sealing;
 
 pub use changes::{ResidentChange, ResidentChangeKind};
 pub use error::AppError;
+pub use households::{HOUSEHOLD_CATEGORY, HouseholdAppError, HouseholdChange, HouseholdView};
 pub use queries::{CommunityCount, PersonalDataView, ResidentFilter, ResidentPage, ResidentView};
 pub use register::RegisterResident;
 
@@ -26,6 +28,7 @@ pub struct ResidentsApp {
     pub(crate) store: SharedEventStore,
     pub(crate) vault: Vault,
     pub(crate) residents: ProjectionHandle,
+    pub(crate) households: Option<ProjectionHandle>,
     pub(crate) max_wait: Duration,
 }
 
@@ -40,6 +43,7 @@ impl ResidentsApp {
             store,
             vault,
             residents,
+            households: None,
             max_wait,
         }
     }

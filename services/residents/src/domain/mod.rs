@@ -3,7 +3,14 @@
 //! events can only ever carry ciphertext.
 
 mod codec;
+mod household;
+mod household_codec;
 mod resident;
 
 pub use codec::ResidentEvent;
+pub use household::{
+    Household, HouseholdCommand, HouseholdError, HouseholdFacts, HouseholdMember, HouseholdState,
+    Relation,
+};
+pub use household_codec::HouseholdEvent;
 pub use resident::{Placement, Resident, ResidentCommand, ResidentError, ResidentState, Sealed};

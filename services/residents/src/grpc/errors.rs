@@ -50,3 +50,32 @@ pub fn app_error(error: AppError) -> ApiError {
     };
     mapped.in_context("residents")
 }
+
+pub fn household_error(error: crate::app::HouseholdAppError) -> ApiError {
+    use crate::app::HouseholdAppError;
+    use crate::domain::HouseholdError;
+    let mapped = match error {
+        HouseholdAppError::Command(CommandError::Domain(
+            HouseholdError::NotFound | HouseholdError::WrongDistrict { .. },
+        ))
+        | HouseholdAppError::NotFound => ApiError::not_found("household not found"),
+        HouseholdAppError::Command(CommandError::Domain(rule)) => {
+            ApiError::failed_precondition(rule.reason(), rule.to_string(), Vec::new())
+        }
+        HouseholdAppError::Command(CommandError::Store(store)) => store.into(),
+        HouseholdAppError::Command(CommandError::Decode(decode)) => ApiError::internal(&decode),
+        HouseholdAppError::ResidentNotHere(resident_id) => ApiError::failed_precondition(
+            "RESIDENT_NOT_IN_DISTRICT",
+            format!("resident {resident_id} does not live in this district"),
+            vec![("residentId", resident_id.to_string())],
+        ),
+        HouseholdAppError::Resident(app) => return app_error(app),
+        HouseholdAppError::Projection(ProjectionError::NotCaughtUp { wanted, .. }) => {
+            ApiError::deadline_exceeded(format!(
+                "the read model has not reached position {wanted} yet; retry the query"
+            ))
+        }
+        HouseholdAppError::Projection(other) => ApiError::internal(&other),
+    };
+    mapped.in_context("residents")
+}

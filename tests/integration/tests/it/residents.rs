@@ -3,6 +3,7 @@
 
 mod access;
 mod erasure;
+mod households;
 mod queries;
 mod registration;
 
