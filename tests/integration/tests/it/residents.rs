@@ -2,6 +2,7 @@
 //! starts it, against real PostgreSQL and NATS JetStream.
 
 mod access;
+mod embedded;
 mod erasure;
 mod households;
 mod queries;

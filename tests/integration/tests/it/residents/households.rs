@@ -153,11 +153,65 @@ async fn a_household_keeps_its_head_members_and_relations() -> anyhow::Result<()
         vec![
             (head, pb::Relation::Spouse as i32),
             (spouse, pb::Relation::Head as i32),
-            (child, pb::Relation::Child as i32)
+            (child.clone(), pb::Relation::Child as i32)
         ]
     );
 
     let outsider = token(&["district_admin"], &[OTHER_DISTRICT])?;
+    let codes = [
+        households
+            .create_household(authorized(
+                pb::CreateHouseholdRequest {
+                    request_id: "o-1".into(),
+                    district: DISTRICT.into(),
+                    community: COMMUNITY.into(),
+                    head_resident_id: child.clone(),
+                },
+                &outsider,
+            )?)
+            .await
+            .err()
+            .map(|s| s.code()),
+        households
+            .add_household_member(authorized(
+                add("o-2", &child, pb::Relation::Child),
+                &outsider,
+            )?)
+            .await
+            .err()
+            .map(|s| s.code()),
+        households
+            .remove_household_member(authorized(
+                pb::RemoveHouseholdMemberRequest {
+                    request_id: "o-3".into(),
+                    district: DISTRICT.into(),
+                    household_id: household_id.clone(),
+                    resident_id: child.clone(),
+                },
+                &outsider,
+            )?)
+            .await
+            .err()
+            .map(|s| s.code()),
+        households
+            .change_household_head(authorized(
+                pb::ChangeHouseholdHeadRequest {
+                    request_id: "o-4".into(),
+                    district: DISTRICT.into(),
+                    household_id: household_id.clone(),
+                    new_head_resident_id: child.clone(),
+                    previous_head_relation: pb::Relation::Spouse as i32,
+                },
+                &outsider,
+            )?)
+            .await
+            .err()
+            .map(|s| s.code()),
+    ];
+    assert!(
+        codes.iter().all(|c| *c == Some(Code::PermissionDenied)),
+        "{codes:?}"
+    );
     let denied = households
         .get_household(authorized(
             pb::GetHouseholdRequest {
