@@ -3,6 +3,7 @@ use super::errors::app_error;
 use super::validate::{self, MAX_REASON_CHARS, Violations};
 use crate::app::{ResidentChange, ResidentChangeKind, ResidentView, ResidentsApp};
 use gongzhi_commands::Receipt;
+use gongzhi_divisions::{CommunityCode, GridCode};
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::residents::v1 as pb;
 use gongzhi_server::{ApiError, Caller, CommandContext};
@@ -45,6 +46,50 @@ impl ResidentGrpc {
             .await
             .map_err(app_error)?;
         Ok(receipt(&written))
+    }
+}
+
+/// The fields of a request that places a resident somewhere.
+struct Placed<'a> {
+    request_id: &'a str,
+    district: &'a str,
+    resident_id: &'a str,
+    community: &'a str,
+    grid: &'a str,
+    dwelling: &'a str,
+}
+
+impl ResidentGrpc {
+    async fn placement_change(
+        &self,
+        caller: Caller,
+        placed: Placed<'_>,
+        kind: impl FnOnce(CommunityCode, Option<GridCode>, String) -> ResidentChangeKind,
+    ) -> Result<pb::CommandReceipt, Status> {
+        let mut v = Violations::default();
+        let target = validate::target(
+            &mut v,
+            placed.request_id,
+            placed.district,
+            placed.resident_id,
+        );
+        let placement = validate::placement(
+            &mut v,
+            target.0.as_ref(),
+            placed.community,
+            placed.grid,
+            placed.dwelling,
+        );
+        v.finish()?;
+        let (community, grid, dwelling) =
+            placement.ok_or_else(|| ApiError::invalid_argument(Vec::new()))?;
+        self.change(
+            caller,
+            placed.request_id,
+            both(target)?,
+            kind(community, grid, dwelling),
+        )
+        .await
     }
 }
 
@@ -131,25 +176,22 @@ impl pb::resident_service_server::ResidentService for ResidentGrpc {
     ) -> Result<Response<pb::MoveInResponse>, Status> {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
-        let mut v = Violations::default();
-        let target = validate::target(&mut v, &r.request_id, &r.district, &r.resident_id);
-        let placement = validate::placement(
-            &mut v,
-            target.0.as_ref(),
-            &r.community,
-            &r.grid,
-            &r.dwelling,
-        );
-        v.finish()?;
-        let (community, grid, dwelling) =
-            placement.ok_or_else(|| ApiError::invalid_argument(Vec::new()))?;
-        let kind = ResidentChangeKind::MoveIn {
-            community,
-            grid,
-            dwelling,
+        let placed = Placed {
+            request_id: &r.request_id,
+            district: &r.district,
+            resident_id: &r.resident_id,
+            community: &r.community,
+            grid: &r.grid,
+            dwelling: &r.dwelling,
         };
         let receipt = self
-            .change(caller, &r.request_id, both(target)?, kind)
+            .placement_change(caller, placed, |community, grid, dwelling| {
+                ResidentChangeKind::MoveIn {
+                    community,
+                    grid,
+                    dwelling,
+                }
+            })
             .await?;
         Ok(Response::new(pb::MoveInResponse {
             receipt: Some(receipt),
@@ -162,25 +204,22 @@ impl pb::resident_service_server::ResidentService for ResidentGrpc {
     ) -> Result<Response<pb::ChangeDwellingResponse>, Status> {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
-        let mut v = Violations::default();
-        let target = validate::target(&mut v, &r.request_id, &r.district, &r.resident_id);
-        let placement = validate::placement(
-            &mut v,
-            target.0.as_ref(),
-            &r.community,
-            &r.grid,
-            &r.dwelling,
-        );
-        v.finish()?;
-        let (community, grid, dwelling) =
-            placement.ok_or_else(|| ApiError::invalid_argument(Vec::new()))?;
-        let kind = ResidentChangeKind::ChangeDwelling {
-            community,
-            grid,
-            dwelling,
+        let placed = Placed {
+            request_id: &r.request_id,
+            district: &r.district,
+            resident_id: &r.resident_id,
+            community: &r.community,
+            grid: &r.grid,
+            dwelling: &r.dwelling,
         };
         let receipt = self
-            .change(caller, &r.request_id, both(target)?, kind)
+            .placement_change(caller, placed, |community, grid, dwelling| {
+                ResidentChangeKind::ChangeDwelling {
+                    community,
+                    grid,
+                    dwelling,
+                }
+            })
             .await?;
         Ok(Response::new(pb::ChangeDwellingResponse {
             receipt: Some(receipt),
