@@ -6,3 +6,4 @@
 //! layout.
 
 pub mod domain;
+pub mod projections;

@@ -5,6 +5,7 @@
 mod support;
 
 mod consumer;
+mod grids;
 mod platform;
 mod privacy;
 mod projections;
