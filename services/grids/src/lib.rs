@@ -5,5 +5,8 @@
 //! gRPC and HTTP adapters and projections follow the residents service's
 //! layout.
 
+pub mod app;
 pub mod domain;
+pub mod grpc;
+pub mod open311;
 pub mod projections;

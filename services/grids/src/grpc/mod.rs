@@ -1,0 +1,6 @@
+//! Thin tonic adapters of the grids context.
+
+pub mod access;
+pub mod cases;
+pub mod grid_map;
+pub mod metrics;
