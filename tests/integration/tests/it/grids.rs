@@ -1,6 +1,11 @@
 //! The grids context's view of the population, built only from the residents
 //! context's events: residents per unit grid and needs tags per grid.
 
+mod cases;
+mod grid_map;
+mod metrics;
+mod open311;
+
 use crate::residents::{DISTRICT, GRID, Residents, authorized, district_admin, register};
 use gongzhi_grids::projections::{GridPopulationProjection, grid_counts};
 use gongzhi_privacy::{MasterKey, PostgresKeyStore, Vault};
