@@ -44,6 +44,9 @@ pub struct DevArgs {
     pub data_dir: PathBuf,
     #[arg(long, env = "GONGZHI_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
+    /// Where the HTTP APIs (Open311 GeoReport v2) listen.
+    #[arg(long, env = "GONGZHI_HTTP_LISTEN", default_value = "127.0.0.1:50052")]
+    pub http_listen: SocketAddr,
     #[command(flatten)]
     pub telemetry: TelemetryArgs,
 }
@@ -52,6 +55,7 @@ pub struct DevArgs {
 pub enum ServiceName {
     Platform,
     Residents,
+    Grids,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +67,9 @@ pub struct ServeArgs {
     pub nats: NatsArgs,
     #[arg(long, env = "GONGZHI_LISTEN", default_value = "0.0.0.0:50051")]
     pub listen: SocketAddr,
+    /// Where the HTTP APIs (Open311 GeoReport v2, grids only) listen.
+    #[arg(long, env = "GONGZHI_HTTP_LISTEN", default_value = "0.0.0.0:8080")]
+    pub http_listen: SocketAddr,
     /// HS256 secret that verifies callers' bearer tokens.
     #[arg(long, env = "GONGZHI_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: String,

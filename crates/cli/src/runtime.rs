@@ -30,6 +30,8 @@ pub struct Started {
 
 pub struct DevStarted {
     pub started: Started,
+    /// Where the HTTP APIs listen (Open311).
+    pub http_addr: Option<SocketAddr>,
     /// A city_admin + operator token for this data dir.
     pub token: String,
 }
@@ -38,6 +40,7 @@ pub struct DevStarted {
 pub struct DevConfig {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
+    pub http_listen: SocketAddr,
 }
 
 pub async fn start_dev(
@@ -73,7 +76,7 @@ pub async fn start_dev(
     let token = dev_token(&auth)?;
     let host = ServiceHost::new(HostConfig {
         listen_addr: config.listen,
-        auth,
+        auth: auth.clone(),
         drain_timeout: Duration::from_secs(10),
     });
     let deps = ServiceDeps {
@@ -81,11 +84,21 @@ pub async fn start_dev(
         read_models,
         vault: Some(vault),
         max_wait: Duration::from_secs(5),
+        auth: auth.clone(),
+        grids_config: grids_config()?,
     };
     let hosted = host_services(host, ALL, &deps).await?;
     let mut host = hosted.host;
     let addr = host.bind().await.context("failed to listen")?;
     let mut tasks = JoinSet::new();
+    let http_addr = spawn_extras(
+        &mut tasks,
+        hosted.watchers,
+        hosted.open311,
+        config.http_listen,
+        &shutdown,
+    )
+    .await?;
     let stats = delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
     tasks.spawn(report_metrics(
         store.clone(),
@@ -96,6 +109,7 @@ pub async fn start_dev(
     ));
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
     Ok(DevStarted {
+        http_addr,
         started: Started {
             addr,
             store,
@@ -113,6 +127,7 @@ pub struct ServeConfig {
     pub nats_url: String,
     pub subject_prefix: String,
     pub listen: SocketAddr,
+    pub http_listen: SocketAddr,
     pub jwt_secret: Vec<u8>,
     /// Base64 master key; required when a hosted service holds personal data.
     pub master_key: Option<String>,
@@ -152,6 +167,8 @@ pub async fn start_serve(
         read_models,
         vault,
         max_wait: config.max_wait,
+        auth: AuthConfig::new(config.jwt_secret.clone()),
+        grids_config: grids_config()?,
     };
     let hosted = host_services(host, &config.services, &deps).await?;
     let mut host = hosted.host;
@@ -167,6 +184,14 @@ pub async fn start_serve(
     let topology = BusTopology::with_prefix(&config.subject_prefix);
 
     let mut tasks = JoinSet::new();
+    spawn_extras(
+        &mut tasks,
+        hosted.watchers,
+        hosted.open311,
+        config.http_listen,
+        &shutdown,
+    )
+    .await?;
     let mut relays = Vec::new();
     for context in &hosted.contexts {
         let mut relay_config = RelayConfig::for_context(context);
@@ -183,7 +208,7 @@ pub async fn start_serve(
             }
         });
     }
-    delivery::spawn_consumers(
+    let stats = delivery::spawn_consumers(
         &mut tasks,
         &jetstream,
         &topology,
@@ -191,6 +216,13 @@ pub async fn start_serve(
         &hosted.projections,
         &shutdown,
     );
+    tasks.spawn(report_metrics(
+        store.clone(),
+        relays,
+        hosted.projections.clone(),
+        stats,
+        shutdown.clone(),
+    ));
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
     Ok(Started {
         addr,
@@ -259,6 +291,49 @@ async fn serve_then_drain(
     shutdown.cancel();
     while tasks.join_next().await.is_some() {}
     served.context("grpc server failed")
+}
+
+/// Grids settings per district from `GONGZHI_GRIDS_CONFIG` (a JSON file),
+/// defaults when unset.
+pub fn grids_config() -> anyhow::Result<Arc<gongzhi_grids::app::config::GridsConfig>> {
+    Ok(Arc::new(
+        gongzhi_grids::app::config::GridsConfig::from_env()
+            .context("failed to read GONGZHI_GRIDS_CONFIG")?,
+    ))
+}
+
+/// Runs the hosted services' background work (overdue watchers) and serves
+/// their HTTP APIs until shutdown. Returns where HTTP listens, if anywhere.
+async fn spawn_extras(
+    tasks: &mut JoinSet<()>,
+    watchers: Vec<gongzhi_grids::app::overdue::OverdueWatcher>,
+    open311: Option<gongzhi_grids::open311::Open311State>,
+    http_listen: SocketAddr,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Option<SocketAddr>> {
+    for watcher in watchers {
+        // Errors are logged and retried inside; it returns on cancel.
+        tasks.spawn(watcher.run(shutdown.clone()));
+    }
+    let Some(open311) = open311 else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(http_listen)
+        .await
+        .with_context(|| format!("failed to listen for http on {http_listen}"))?;
+    let addr = listener
+        .local_addr()
+        .context("failed to read the http address")?;
+    let shutdown = shutdown.clone();
+    tasks.spawn(async move {
+        if let Err(error) =
+            gongzhi_grids::open311::serve_open311(listener, open311, shutdown.clone()).await
+        {
+            tracing::error!(%error, "open311 http server failed, shutting down");
+            shutdown.cancel();
+        }
+    });
+    Ok(Some(addr))
 }
 
 /// The vault over the PostgreSQL key store, with the configured master key.

@@ -13,12 +13,20 @@ use std::time::Duration;
 
 pub struct Hosted {
     pub host: ServiceHost,
+    /// Background work of the hosted services, run until shutdown.
+    pub watchers: Vec<gongzhi_grids::app::overdue::OverdueWatcher>,
+    /// The Open311 HTTP API, when the grids service is hosted.
+    pub open311: Option<gongzhi_grids::open311::Open311State>,
     pub projections: Vec<ProjectionHandle>,
     /// Contexts whose events this process relays to NATS.
     pub contexts: Vec<&'static str>,
 }
 
-pub const ALL: &[ServiceName] = &[ServiceName::Platform, ServiceName::Residents];
+pub const ALL: &[ServiceName] = &[
+    ServiceName::Platform,
+    ServiceName::Residents,
+    ServiceName::Grids,
+];
 
 /// What services are built from.
 #[derive(Clone)]
@@ -28,6 +36,9 @@ pub struct ServiceDeps {
     /// Present when a service holding personal data is hosted.
     pub vault: Option<Vault>,
     pub max_wait: Duration,
+    /// Verifies tokens on the HTTP APIs, like the gRPC host does.
+    pub auth: gongzhi_server::AuthConfig,
+    pub grids_config: std::sync::Arc<gongzhi_grids::app::config::GridsConfig>,
 }
 
 pub fn needs_vault(services: &[ServiceName]) -> bool {
@@ -41,6 +52,8 @@ pub async fn host_services(
 ) -> anyhow::Result<Hosted> {
     let mut projections = Vec::new();
     let mut contexts = Vec::new();
+    let mut watchers = Vec::new();
+    let mut open311 = None;
     for service in services {
         match service {
             ServiceName::Platform => {
@@ -73,12 +86,33 @@ pub async fn host_services(
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }
+            ServiceName::Grids => {
+                let grids = gongzhi_grids::build(gongzhi_grids::GridsDeps {
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    vault: deps.vault.clone(),
+                    config: deps.grids_config.clone(),
+                    auth: deps.auth.clone(),
+                    max_wait: deps.max_wait,
+                })
+                .await
+                .context("failed to build the grids service")?;
+                host = host.add_service("grids.map", grids.grid_map);
+                host = host.add_service("grids.cases", grids.cases);
+                host = host.add_service("grids.metrics", grids.metrics);
+                projections.extend(grids.projections);
+                watchers.push(grids.overdue);
+                open311 = Some(grids.open311);
+                contexts.push(gongzhi_grids::CONTEXT);
+            }
         }
     }
     let admin = AdminServiceServer::new(AdminGrpc::new(deps.store.clone(), projections.clone()));
     host = host.add_service("platform.admin", admin);
     Ok(Hosted {
         host,
+        watchers,
+        open311,
         projections,
         contexts,
     })

@@ -13,12 +13,16 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         DevConfig {
             data_dir: args.data_dir.clone(),
             listen: args.listen,
+            http_listen: args.http_listen,
         },
         shutdown,
     )
     .await?;
     let addr = dev.started.addr;
     println!("gongzhi dev: every service on {addr} (grpc, plaintext HTTP/2, health + reflection)");
+    if let Some(http) = dev.http_addr {
+        println!("  open311: http://{http}/open311/v2/services.json");
+    }
     println!("  data:   {}", args.data_dir.display());
     println!(
         "  health: scripts/buf curl --protocol grpc --http2-prior-knowledge http://{addr}/grpc.health.v1.Health/Check"

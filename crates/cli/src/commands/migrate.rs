@@ -30,6 +30,8 @@ pub async fn run(args: DatabaseArgs) -> anyhow::Result<()> {
         read_models,
         vault,
         max_wait: Duration::from_secs(1),
+        auth: gongzhi_server::AuthConfig::new(Vec::new()),
+        grids_config: crate::runtime::grids_config()?,
     };
     let projections = all_projections(&deps).await?;
     println!(

@@ -27,6 +27,8 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<Proj
         read_models,
         vault,
         max_wait: Duration::from_secs(1),
+        auth: gongzhi_server::AuthConfig::new(Vec::new()),
+        grids_config: crate::runtime::grids_config()?,
     };
     let projections = all_projections(&deps).await?;
     Ok((store, projections))

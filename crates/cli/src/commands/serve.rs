@@ -13,6 +13,7 @@ pub fn service_label(service: ServiceName) -> &'static str {
     match service {
         ServiceName::Platform => "platform",
         ServiceName::Residents => "residents",
+        ServiceName::Grids => "grids",
     }
 }
 
@@ -26,6 +27,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         nats_url: args.nats.nats_url,
         subject_prefix: args.nats.subject_prefix,
         listen: args.listen,
+        http_listen: args.http_listen,
         jwt_secret: args.jwt_secret.into_bytes(),
         master_key: args.database.master_key,
         max_wait: Duration::from_millis(args.max_wait_ms),

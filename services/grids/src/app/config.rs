@@ -121,6 +121,11 @@ impl GridsConfig {
             .unwrap_or(&self.defaults)
     }
 
+    /// The settings of districts without their own.
+    pub fn defaults(&self) -> &DistrictConfig {
+        &self.defaults
+    }
+
     /// Same defaults everywhere, `district` configured as given.
     pub fn with_district(mut self, district: &DistrictCode, config: DistrictConfig) -> Self {
         self.districts.insert(district.as_str().to_owned(), config);

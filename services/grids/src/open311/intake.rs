@@ -42,7 +42,7 @@ fn coordinate(params: &Params, name: &str, limit: f64) -> Result<Option<f64>, Op
 }
 
 /// `(lat, long, address)` from the parameters, geocoding an address alone.
-fn location(
+async fn location(
     state: &Open311State,
     district: &DistrictCode,
     params: &Params,
@@ -59,8 +59,11 @@ fn location(
             "lat and long must be given together",
         )),
         (None, None, Some(address)) => {
-            let (latitude, longitude) =
-                state.locator.geocode(district, &address).ok_or_else(|| {
+            let (latitude, longitude) = state
+                .locator
+                .geocode(district, &address)
+                .await
+                .ok_or_else(|| {
                     Open311Error::bad_request("the address cannot be located; send lat and long")
                 })?;
             Ok((latitude, longitude, Some(address)))
@@ -84,10 +87,11 @@ pub(super) async fn post(
         .get("service_code")
         .ok_or_else(|| Open311Error::bad_request("service_code is required"))?;
     let category = known(&state.catalogue, code)?;
-    let (latitude, longitude, address) = location(&state, &district, &params)?;
+    let (latitude, longitude, address) = location(&state, &district, &params).await?;
     let grid = state
         .locator
         .locate(&district, latitude, longitude)
+        .await
         .ok_or_else(|| {
             Open311Error::bad_request(format!(
                 "the location is not inside a unit grid of jurisdiction {district}"

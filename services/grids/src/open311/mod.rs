@@ -55,13 +55,20 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-/// Resolves where a report is: the lead backs it with the grid map.
+/// Resolves where a report is; the service backs it with the grid map
+/// (`GridMapApp`), tests with a fixed shape.
+#[async_trait::async_trait]
 pub trait GridLocator: Send + Sync + 'static {
     /// The 15-digit unit grid of `district` holding the WGS 84 point.
-    fn locate(&self, district: &DistrictCode, latitude: f64, longitude: f64) -> Option<String>;
+    async fn locate(
+        &self,
+        district: &DistrictCode,
+        latitude: f64,
+        longitude: f64,
+    ) -> Option<String>;
 
     /// A point for an address, when the locator can geocode; none by default.
-    fn geocode(&self, _district: &DistrictCode, _address: &str) -> Option<(f64, f64)> {
+    async fn geocode(&self, _district: &DistrictCode, _address: &str) -> Option<(f64, f64)> {
         None
     }
 }

@@ -46,6 +46,7 @@ impl Platform {
                 nats_url: nats_url.to_owned(),
                 subject_prefix: prefix.clone(),
                 listen: "127.0.0.1:0".parse()?,
+                http_listen: "127.0.0.1:0".parse()?,
                 jwt_secret: SECRET.to_vec(),
                 master_key: None,
                 max_wait: Duration::from_secs(2),
@@ -351,6 +352,7 @@ async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> an
         DevConfig {
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
+            http_listen: "127.0.0.1:0".parse()?,
         },
         shutdown.clone(),
     )
@@ -382,6 +384,7 @@ async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> an
         DevConfig {
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
+            http_listen: "127.0.0.1:0".parse()?,
         },
         shutdown.clone(),
     )

@@ -55,6 +55,7 @@ impl Residents {
                 nats_url: shared_nats_url(),
                 subject_prefix: prefix.clone(),
                 listen: "127.0.0.1:0".parse()?,
+                http_listen: "127.0.0.1:0".parse()?,
                 jwt_secret: SECRET.to_vec(),
                 master_key: Some(master_key.clone()),
                 max_wait: Duration::from_secs(5),

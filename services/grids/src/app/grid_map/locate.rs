@@ -128,3 +128,23 @@ fn build(checkpoint: i64, rows: Vec<LiveGridRow>) -> IndexSnapshot {
         districts,
     }
 }
+
+/// Open311 reports are placed on the live grid map.
+#[async_trait::async_trait]
+impl crate::open311::GridLocator for GridMapApp {
+    async fn locate(
+        &self,
+        district: &DistrictCode,
+        latitude: f64,
+        longitude: f64,
+    ) -> Option<String> {
+        let point = LatLng::new(latitude, longitude).ok()?;
+        match GridMapApp::locate(self, district, point, 0).await {
+            Ok(found) => found.map(|grid| grid.code),
+            Err(error) => {
+                tracing::warn!(%error, "cannot locate an Open311 report on the grid map");
+                None
+            }
+        }
+    }
+}

@@ -22,8 +22,14 @@ const GRID: &str = "500108001002003";
 /// One square grid around Chongqing's Nan'an district centre.
 struct FixedLocator;
 
+#[async_trait::async_trait]
 impl GridLocator for FixedLocator {
-    fn locate(&self, district: &DistrictCode, latitude: f64, longitude: f64) -> Option<String> {
+    async fn locate(
+        &self,
+        district: &DistrictCode,
+        latitude: f64,
+        longitude: f64,
+    ) -> Option<String> {
         let inside = (29.0..30.0).contains(&latitude) && (106.0..107.0).contains(&longitude);
         (district.as_str() == DISTRICT && inside).then(|| GRID.to_owned())
     }
