@@ -15,7 +15,14 @@ const PATIENCE: Duration = Duration::from_secs(60);
 async fn gongzhi_dev_answers_health_and_stops_on_sigterm() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongzhi"))
-        .args(["dev", "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
         .stdout(Stdio::piped())

@@ -5,6 +5,7 @@ mod cases;
 mod grid_map;
 mod metrics;
 mod open311;
+mod served;
 
 use crate::residents::{DISTRICT, GRID, Residents, authorized, district_admin, register};
 use gongzhi_grids::projections::{GridPopulationProjection, grid_counts};
