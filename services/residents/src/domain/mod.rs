@@ -3,6 +3,7 @@
 //! events can only ever carry ciphertext.
 
 mod codec;
+pub mod participation;
 mod household;
 mod household_codec;
 mod resident;
