@@ -3,9 +3,9 @@
 //! events can only ever carry ciphertext.
 
 mod codec;
-pub mod participation;
 mod household;
 mod household_codec;
+pub mod participation;
 mod resident;
 
 pub use codec::ResidentEvent;
