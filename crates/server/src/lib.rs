@@ -13,6 +13,7 @@ mod paths;
 pub mod shutdown;
 pub mod store_error;
 mod trace_layer;
+pub mod violations;
 
 pub use auth::{
     AuthConfig, AuthError, AuthErrorKind, CITY_ADMIN_ROLE, Caller, Claims, TokenIssuer,
@@ -23,3 +24,4 @@ pub use error::{ApiError, FieldViolation};
 pub use host::{HostConfig, HostError, HostErrorKind, ServiceHost};
 pub use shutdown::shutdown_on_signals;
 pub use tokio_util::sync::CancellationToken;
+pub use violations::Violations;

@@ -9,8 +9,7 @@ use crate::projections::CaseRowFilter;
 use gongzhi_divisions::Divisions;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::grids::v1 as pb;
-use gongzhi_server::{ApiError, FieldViolation, validate_request_id};
-use std::fmt::Display;
+use gongzhi_server::ApiError;
 use uuid::Uuid;
 
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -18,42 +17,30 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub const MAX_ID_CHARS: usize = 100;
 pub const MAX_UNITS_PER_SUMMONS: usize = 50;
 
+/// The shared collector ([`gongzhi_server::Violations`]) with this
+/// service's field parsers on top.
 #[derive(Default)]
-pub struct Violations(Vec<FieldViolation>);
+pub struct Violations(gongzhi_server::Violations);
+
+impl std::ops::Deref for Violations {
+    type Target = gongzhi_server::Violations;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Violations {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
 
 /// The case a command is for.
 pub type Target = (DistrictCode, Uuid);
 
 impl Violations {
-    pub fn add(&mut self, field: &str, description: impl Display) {
-        self.0
-            .push(FieldViolation::new(field, description.to_string()));
-    }
-
-    pub fn check<T, E: Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|e| self.add(field, e)).ok()
-    }
-
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_argument(self.0))
-        }
-    }
-
-    pub fn request_id(&mut self, raw: &str) {
-        if let Err(error) = validate_request_id(raw) {
-            self.0.extend(error.field_violations().iter().cloned());
-        }
-    }
-
-    pub fn district(&mut self, raw: &str) -> Option<DistrictCode> {
-        self.check("district", Divisions::embedded().district_code(raw))
-    }
-
-    pub fn uuid(&mut self, field: &str, raw: &str) -> Option<Uuid> {
-        self.check(field, Uuid::parse_str(raw).map_err(|_| "must be a UUID"))
+        self.0.finish()
     }
 
     /// `request_id`, `district` and `case_id` of a command.
@@ -62,32 +49,6 @@ impl Violations {
         let district = self.district(district);
         let case_id = self.uuid("case_id", case_id);
         Some((district?, case_id?))
-    }
-
-    pub fn text(&mut self, field: &str, raw: &str, max_chars: usize) -> Option<String> {
-        if raw.trim().is_empty() {
-            self.add(field, "required");
-            return None;
-        }
-        self.optional_text(field, raw, max_chars)
-    }
-
-    /// Trimmed; empty is allowed.
-    pub fn optional_text(&mut self, field: &str, raw: &str, max_chars: usize) -> Option<String> {
-        let trimmed = raw.trim();
-        let chars = trimmed.chars().count();
-        if chars > max_chars {
-            self.add(
-                field,
-                format!("must be at most {max_chars} characters, got {chars}"),
-            );
-            return None;
-        }
-        if trimmed.chars().any(char::is_control) {
-            self.add(field, "must not contain control characters");
-            return None;
-        }
-        Some(trimmed.to_owned())
     }
 
     pub fn grid(&mut self, raw: &str, district: Option<&DistrictCode>) -> Option<String> {

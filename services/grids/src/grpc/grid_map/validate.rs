@@ -6,43 +6,34 @@ use crate::app::grid_map::GridFilter;
 use crate::domain::geo::{Boundary, Duty, GeoErrorKind, GridCode, LatLng};
 use gongzhi_divisions::Divisions;
 use gongzhi_kernel::DistrictCode;
-use gongzhi_server::{ApiError, FieldViolation, validate_request_id};
+use gongzhi_server::ApiError;
 use std::collections::BTreeSet;
-use std::fmt::Display;
 
 pub const MAX_NAME_CHARS: usize = 50;
 pub const MAX_WORKER_ID_CHARS: usize = 64;
 pub const MAX_REASON_CHARS: usize = 500;
 
+/// The shared collector ([`gongzhi_server::Violations`]) with this
+/// service's field parsers on top.
 #[derive(Default)]
-pub struct Violations(Vec<FieldViolation>);
+pub struct Violations(gongzhi_server::Violations);
+
+impl std::ops::Deref for Violations {
+    type Target = gongzhi_server::Violations;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Violations {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
 
 impl Violations {
-    pub fn add(&mut self, field: &str, description: impl Display) {
-        self.0
-            .push(FieldViolation::new(field, description.to_string()));
-    }
-
-    pub fn check<T, E: Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|e| self.add(field, e)).ok()
-    }
-
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_argument(self.0))
-        }
-    }
-
-    pub fn request_id(&mut self, raw: &str) {
-        if let Err(error) = validate_request_id(raw) {
-            self.0.extend(error.field_violations().iter().cloned());
-        }
-    }
-
-    pub fn district(&mut self, raw: &str) -> Option<DistrictCode> {
-        self.check("district", Divisions::embedded().district_code(raw))
+        self.0.finish()
     }
 
     /// A unit grid of an existing community of the district.
@@ -55,27 +46,6 @@ impl Violations {
         // district's own violation says why.
         let real = self.check("grid", Divisions::embedded().unit_grid_in(raw, district?))?;
         self.check("grid", GridCode::parse(real.as_str()))
-    }
-
-    pub fn text(&mut self, field: &str, raw: &str, max_chars: usize) -> Option<String> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            self.add(field, "required");
-            return None;
-        }
-        let chars = trimmed.chars().count();
-        if chars > max_chars {
-            self.add(
-                field,
-                format!("must be at most {max_chars} characters, got {chars}"),
-            );
-            return None;
-        }
-        if trimmed.chars().any(char::is_control) {
-            self.add(field, "must not contain control characters");
-            return None;
-        }
-        Some(trimmed.to_owned())
     }
 
     /// The GeoJSON text, once it parses as a valid boundary; the decider
