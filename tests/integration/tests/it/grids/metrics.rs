@@ -258,7 +258,7 @@ async fn get(
     let mut request = Request::new(message);
     let bearer = format!("Bearer {token}")
         .parse()
-        .map_err(|_| tonic::Status::internal("bad token header"))?;
+        .map_err(|_| tonic::Status::invalid_argument("bad token header"))?;
     request.metadata_mut().insert("authorization", bearer);
     Ok(client.get_case_metrics(request).await?.into_inner())
 }
