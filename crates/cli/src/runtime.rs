@@ -306,14 +306,14 @@ pub fn grids_config() -> anyhow::Result<Arc<gongzhi_grids::app::config::GridsCon
 /// their HTTP APIs until shutdown. Returns where HTTP listens, if anywhere.
 async fn spawn_extras(
     tasks: &mut JoinSet<()>,
-    watchers: Vec<gongzhi_grids::app::overdue::OverdueWatcher>,
+    watchers: Vec<crate::services::Background>,
     open311: Option<gongzhi_grids::open311::Open311State>,
     http_listen: SocketAddr,
     shutdown: &CancellationToken,
 ) -> anyhow::Result<Option<SocketAddr>> {
     for watcher in watchers {
         // Errors are logged and retried inside; it returns on cancel.
-        tasks.spawn(watcher.run(shutdown.clone()));
+        tasks.spawn(watcher(shutdown.clone()));
     }
     let Some(open311) = open311 else {
         return Ok(None);

@@ -13,13 +13,30 @@ use std::time::Duration;
 
 pub struct Hosted {
     pub host: ServiceHost,
-    /// Background work of the hosted services, run until shutdown.
-    pub watchers: Vec<gongzhi_grids::app::overdue::OverdueWatcher>,
+    /// Background work of the hosted services (deadline watchers), each run
+    /// until shutdown.
+    pub watchers: Vec<Background>,
     /// The Open311 HTTP API, when the grids service is hosted.
     pub open311: Option<gongzhi_grids::open311::Open311State>,
     pub projections: Vec<ProjectionHandle>,
     /// Contexts whose events this process relays to NATS.
     pub contexts: Vec<&'static str>,
+}
+
+/// A hosted service's background task: started once with the shutdown
+/// token, it logs and retries its own errors and returns on cancel.
+pub type Background = Box<
+    dyn FnOnce(tokio_util::sync::CancellationToken) -> futures::future::BoxFuture<'static, ()>
+        + Send,
+>;
+
+/// Wraps a task that runs until `shutdown` as a [`Background`].
+pub fn background<F, Fut>(run: F) -> Background
+where
+    F: FnOnce(tokio_util::sync::CancellationToken) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    Box::new(move |shutdown| Box::pin(run(shutdown)))
 }
 
 pub const ALL: &[ServiceName] = &[
@@ -78,6 +95,7 @@ pub async fn host_services(
                     read_models: deps.read_models.clone(),
                     vault,
                     max_wait: deps.max_wait,
+                    clock: std::sync::Arc::new(gongzhi_kernel::SystemClock),
                 })
                 .await
                 .context("failed to build the residents service")?;
@@ -101,7 +119,8 @@ pub async fn host_services(
                 host = host.add_service("grids.cases", grids.cases);
                 host = host.add_service("grids.metrics", grids.metrics);
                 projections.extend(grids.projections);
-                watchers.push(grids.overdue);
+                let overdue = grids.overdue;
+                watchers.push(background(move |shutdown| overdue.run(shutdown)));
                 open311 = Some(grids.open311);
                 contexts.push(gongzhi_grids::CONTEXT);
             }

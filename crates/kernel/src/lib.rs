@@ -2,6 +2,7 @@
 //! metadata every event carries, the district that scopes every tenant, and the
 //! small error-code enum that every layer maps to gRPC once.
 
+pub mod clock;
 pub mod decider;
 pub mod district;
 pub mod error_code;
@@ -10,6 +11,7 @@ pub mod identifiers;
 pub mod revision;
 pub mod stream_name;
 
+pub use clock::{Clock, FakeClock, SystemClock};
 pub use decider::{Decider, DecodeError, EventCodec};
 pub use district::DistrictCode;
 pub use error_code::ErrorCode;

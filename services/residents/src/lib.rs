@@ -11,6 +11,7 @@ pub mod grpc;
 pub mod projections;
 
 use gongzhi_eventstore::SharedEventStore;
+use gongzhi_kernel::Clock;
 use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
@@ -27,6 +28,8 @@ pub struct ResidentsDeps {
     pub vault: Vault,
     /// Longest a query waits for its `min_position`.
     pub max_wait: Duration,
+    /// Where participation reads the time (deadlines, notice periods, ages).
+    pub clock: Arc<dyn Clock>,
 }
 
 pub struct ResidentsService {
@@ -50,6 +53,9 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             deps.store.clone(),
         )
         .await?;
+    let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
+        .with_clock(deps.clock.clone());
+    let _ = &participation;
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {

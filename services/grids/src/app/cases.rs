@@ -9,15 +9,14 @@
 //! first and then on the surviving case; a retry of the same request finds
 //! both writes and replays them.
 
-mod clock;
 mod commands;
 mod deadlines;
 mod error;
 mod queries;
 
-pub use clock::{Clock, FakeClock, SystemClock};
 pub use commands::{CaseChange, ReportCase, SYSTEM_ACTOR, summon_id_of};
 pub use error::{CaseAppError, CaseAppErrorKind};
+pub use gongzhi_kernel::{Clock, FakeClock, SystemClock};
 pub use queries::{CasePage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 use super::config::GridsConfig;

@@ -6,6 +6,7 @@ mod changes;
 mod claim;
 mod error;
 mod households;
+pub mod participation;
 mod queries;
 mod register;
 pub mod sealing;
@@ -13,6 +14,7 @@ pub mod sealing;
 pub use changes::{ResidentChange, ResidentChangeKind};
 pub use error::AppError;
 pub use households::{HOUSEHOLD_CATEGORY, HouseholdAppError, HouseholdChange, HouseholdView};
+pub use participation::{ParticipationApp, ParticipationError, RuleError};
 pub use queries::{CommunityCount, PersonalDataView, ResidentFilter, ResidentPage, ResidentView};
 pub use register::RegisterResident;
 

@@ -63,3 +63,50 @@ pub fn personal_data_view(caller: &Caller, district: &DistrictCode) -> PersonalD
         PersonalDataView::Masked
     }
 }
+
+/// A resident acting for themselves through a resident-facing app: the
+/// token's subject is their resident id.
+pub const RESIDENT: &str = "resident";
+
+/// Acting as `resident_id` in participation: the resident themselves (role
+/// `resident`, subject = resident id, district in the token), or staff of the
+/// district recording it on the resident's behalf (a paper complaint, a vote
+/// cast at a meeting). The event metadata keeps who actually sent it.
+pub fn ensure_acts_for(
+    caller: &Caller,
+    district: &DistrictCode,
+    resident_id: &uuid::Uuid,
+) -> Result<(), ApiError> {
+    if caller.has_role(CITY_ADMIN_ROLE) {
+        return Ok(());
+    }
+    if has_district_role(caller) {
+        return caller.ensure_district(district);
+    }
+    if caller.has_role(RESIDENT) {
+        caller.ensure_district(district)?;
+        if caller.subject == resident_id.to_string() {
+            return Ok(());
+        }
+        return Err(ApiError::permission_denied(
+            "a resident acts only for themselves",
+        ));
+    }
+    Err(ApiError::permission_denied(
+        "participation needs the resident role or a community, street or district role",
+    ))
+}
+
+/// Reading participation (items, meetings, wishes, results): public to the
+/// district's residents and staff, and to city-wide roles.
+pub fn ensure_participant_read(caller: &Caller, district: &DistrictCode) -> Result<(), ApiError> {
+    if caller.has_role(CITY_ADMIN_ROLE) || caller.has_role(CITY_READER) {
+        return Ok(());
+    }
+    if !has_district_role(caller) && !caller.has_role(RESIDENT) {
+        return Err(ApiError::permission_denied(
+            "reading participation needs the resident role or a community, street, district or city role",
+        ));
+    }
+    caller.ensure_district(district)
+}

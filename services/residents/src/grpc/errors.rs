@@ -79,3 +79,40 @@ pub fn household_error(error: crate::app::HouseholdAppError) -> ApiError {
     };
     mapped.in_context("residents")
 }
+
+/// Any participation area's error: `what` names the item ("proposal",
+/// "meeting") in NOT_FOUND answers.
+pub fn participation_error<E: crate::app::RuleError + 'static>(
+    error: crate::app::ParticipationError<E>,
+    what: &str,
+) -> ApiError {
+    use crate::app::ParticipationError;
+    let mapped = match error {
+        ParticipationError::Command(CommandError::Domain(rule)) if rule.hides_existence() => {
+            ApiError::not_found(format!("{what} not found"))
+        }
+        ParticipationError::NotFound(_) => ApiError::not_found(format!("{what} not found")),
+        ParticipationError::Command(CommandError::Domain(rule)) => {
+            ApiError::failed_precondition(rule.reason(), rule.to_string(), Vec::new())
+        }
+        ParticipationError::Command(CommandError::Store(store))
+        | ParticipationError::Store(store) => store.into(),
+        ParticipationError::Command(CommandError::Decode(decode)) => ApiError::internal(&decode),
+        ParticipationError::ResidentNotHere(resident_id) => ApiError::failed_precondition(
+            "RESIDENT_NOT_IN_DISTRICT",
+            format!("resident {resident_id} does not live in this district"),
+            vec![("residentId", resident_id.to_string())],
+        ),
+        ParticipationError::Refused { reason, message } => {
+            ApiError::failed_precondition(reason, message, Vec::new())
+        }
+        ParticipationError::Projection(ProjectionError::NotCaughtUp { wanted, .. }) => {
+            ApiError::deadline_exceeded(format!(
+                "the read model has not reached position {wanted} yet; retry the query"
+            ))
+        }
+        ParticipationError::Projection(ProjectionError::Store(store)) => store.into(),
+        ParticipationError::Projection(other) => ApiError::internal(&other),
+    };
+    mapped.in_context("residents")
+}

@@ -1,9 +1,9 @@
 use super::access::{ensure_read, ensure_write};
 use super::errors::household_error;
+use super::receipt::receipt;
 use super::validate::Violations;
 use crate::app::{HouseholdChange, ResidentsApp};
 use crate::domain::Relation;
-use gongzhi_commands::Receipt;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::residents::v1 as pb;
 use gongzhi_server::{ApiError, Caller, CommandContext};
@@ -38,15 +38,6 @@ impl HouseholdGrpc {
             .await
             .map_err(household_error)?;
         Ok(receipt(&written))
-    }
-}
-
-fn receipt(receipt: &Receipt) -> pb::CommandReceipt {
-    pb::CommandReceipt {
-        stream: receipt.stream.to_string(),
-        stream_revision: receipt.stream_revision.unwrap_or(0),
-        position: receipt.position,
-        replayed: receipt.replayed,
     }
 }
 

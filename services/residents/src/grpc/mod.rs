@@ -4,9 +4,10 @@
 mod access;
 mod errors;
 mod households;
+mod receipt;
 mod residents;
 mod validate;
 
-pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, STREET_OFFICER};
+pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
 pub use households::HouseholdGrpc;
 pub use residents::ResidentGrpc;

@@ -1,8 +1,8 @@
 use super::access::{ensure_erase, ensure_read, ensure_write, personal_data_view};
 use super::errors::app_error;
+use super::receipt::receipt;
 use super::validate::{self, MAX_REASON_CHARS, Violations};
 use crate::app::{ResidentChange, ResidentChangeKind, ResidentView, ResidentsApp};
-use gongzhi_commands::Receipt;
 use gongzhi_divisions::{CommunityCode, GridCode};
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::residents::v1 as pb;
@@ -90,15 +90,6 @@ impl ResidentGrpc {
             kind(community, grid, dwelling),
         )
         .await
-    }
-}
-
-fn receipt(receipt: &Receipt) -> pb::CommandReceipt {
-    pb::CommandReceipt {
-        stream: receipt.stream.to_string(),
-        stream_revision: receipt.stream_revision.unwrap_or(0),
-        position: receipt.position,
-        replayed: receipt.replayed,
     }
 }
 

@@ -145,3 +145,43 @@ pub async fn register(
         response.receipt.map_or(0, |r| r.position),
     ))
 }
+
+/// A valid ID number for the `n`th test resident (n < 1000), born
+/// `1950 + n % 60` on 1 January, so tests can register many people and
+/// spread them over age groups.
+pub fn id_number(n: u32) -> anyhow::Result<String> {
+    let body = format!("500108{:04}0101{:03}", 1950 + n % 60, n % 1000);
+    let check = gongzhi_kernel::ResidentIdNumber::check_char(&body)
+        .ok_or_else(|| anyhow::anyhow!("bad test ID body {body}"))?;
+    Ok(format!("{body}{check}"))
+}
+
+/// Registers the `n`th test resident (see [`id_number`]) in [`COMMUNITY`]
+/// and returns its id and receipt position.
+pub async fn register_nth(
+    client: &mut ResidentServiceClient<Channel>,
+    n: u32,
+) -> anyhow::Result<(String, u64)> {
+    let mut request = registration(&format!("register-nth-{n}"));
+    request.id_number = id_number(n)?;
+    request.name = format!("居民{n}");
+    let response = client
+        .register_resident(authorized(request, &district_admin()?)?)
+        .await?
+        .into_inner();
+    Ok((
+        response.resident_id,
+        response.receipt.map_or(0, |r| r.position),
+    ))
+}
+
+/// A resident's own token: role `resident`, subject = resident id.
+pub fn resident_token(resident_id: &str) -> anyhow::Result<String> {
+    let caller = Caller {
+        subject: resident_id.to_owned(),
+        roles: vec![gongzhi_residents::grpc::RESIDENT.to_owned()],
+        districts: vec![DistrictCode::parse(DISTRICT)?],
+    };
+    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
+        .issue(&caller, Duration::from_secs(600))?)
+}
