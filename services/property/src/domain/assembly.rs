@@ -1,0 +1,28 @@
+//! Owners' assembly (业主大会) decisions under Civil Code art. 278.
+//!
+//! Contract:
+//! - The roll ([`Roll`]) has one head per owner: one unit, one owner; the
+//!   units one buyer holds count as one head with their summed area; all
+//!   units the developer has not sold count as one head together.
+//! - A vote is valid only if the heads who take part hold at least 2/3 of
+//!   the roll's exclusive area AND are at least 2/3 of its heads.
+//! - Raising the maintenance fund, rebuilding, and changing the use of (or
+//!   earning from) common parts pass with at least 3/4 of the participating
+//!   area AND heads voting for; every other matter with strictly more than
+//!   half of both.
+//! - One ballot per head per matter; abstaining takes part and does not
+//!   agree. Every comparison is exact (areas in 0.01 m², integer
+//!   cross-multiplication).
+
+mod matter;
+mod roll;
+mod tally;
+
+pub use matter::{Matter, Threshold};
+pub use roll::{Head, Roll, RollError, RollUnit};
+pub use tally::{Ballot, Choice, Outcome, OutcomeReason, Tally, TallyError, count};
+
+#[cfg(test)]
+mod boundary_tests;
+#[cfg(test)]
+mod properties;
