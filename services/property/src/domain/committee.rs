@@ -23,7 +23,7 @@ pub fn check_size(members: usize) -> Result<(), CommitteeSizeError> {
     if !(MIN_MEMBERS..=MAX_MEMBERS).contains(&members) {
         return Err(CommitteeSizeError::OutOfRange(members));
     }
-    if members % 2 == 0 {
+    if members.is_multiple_of(2) {
         return Err(CommitteeSizeError::Even(members));
     }
     Ok(())
