@@ -8,6 +8,7 @@ pub mod district;
 pub mod error_code;
 pub mod event;
 pub mod identifiers;
+pub mod proto_events;
 pub mod revision;
 pub mod stream_name;
 

@@ -3,5 +3,12 @@
 pub mod area;
 pub mod assembly;
 pub mod committee;
+pub mod dates;
+pub mod estate;
+pub mod events;
 pub mod first_assembly;
 pub mod share;
+
+pub use events::{
+    AssemblyEvent, CommitteeEvent, DisputeEvent, EstateEvent, FeeEvent, FundEvent, ManagementEvent,
+};
