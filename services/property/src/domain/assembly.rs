@@ -13,16 +13,32 @@
 //! - One ballot per head per matter; abstaining takes part and does not
 //!   agree. Every comparison is exact (areas in 0.01 m², integer
 //!   cross-multiplication).
+//! - The [`Assembly`] decider (stream `assembly-<uuid>`) freezes the roll
+//!   when the assembly is convened (at least 15 days' notice), takes one
+//!   ballot per head per matter, written or online, while it is open, and
+//!   on closing writes a `MatterDecided` for every matter with its tally
+//!   and the reason it passed or failed.
 
+mod command;
+mod decide;
+mod error;
 mod matter;
 mod roll;
+mod state;
 mod tally;
+mod wire;
 
+pub use command::{AssemblyCommand, MatterSpec};
+pub use decide::Assembly;
+pub use error::AssemblyError;
 pub use matter::{Matter, Threshold};
 pub use roll::{Head, Roll, RollError, RollUnit};
+pub use state::{AssemblyFacts, AssemblyState, Decision, MatterFacts};
 pub use tally::{Ballot, Choice, Outcome, OutcomeReason, Tally, TallyError, count};
 
 #[cfg(test)]
 mod boundary_tests;
+#[cfg(test)]
+mod decide_tests;
 #[cfg(test)]
 mod properties;

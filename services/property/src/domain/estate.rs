@@ -16,7 +16,7 @@ mod error;
 mod state;
 
 pub use command::{EstateCommand, NewUnit};
-pub use decide::Estate;
+pub use decide::{DEVELOPER_HEAD, Estate};
 pub use error::EstateError;
 pub use state::{EstateFacts, EstateState, UnitFacts};
 

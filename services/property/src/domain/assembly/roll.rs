@@ -41,7 +41,36 @@ pub struct Roll {
     total_area: Area,
 }
 
+impl Head {
+    /// The name a head has in events: the owner id, or "developer".
+    pub fn key(&self) -> &str {
+        match self {
+            Head::Owner(owner) => owner,
+            Head::UnsoldDeveloperUnits => crate::domain::estate::DEVELOPER_HEAD,
+        }
+    }
+
+    pub fn from_key(key: &str) -> Self {
+        if key == crate::domain::estate::DEVELOPER_HEAD {
+            Head::UnsoldDeveloperUnits
+        } else {
+            Head::Owner(key.to_owned())
+        }
+    }
+}
+
 impl Roll {
+    /// A roll from its heads as an event froze them.
+    pub fn from_heads(heads: impl IntoIterator<Item = (Head, Area)>) -> Self {
+        let mut roll = Roll::default();
+        for (head, area) in heads {
+            let held = roll.heads.entry(head).or_default();
+            *held = *held + area;
+            roll.total_area = roll.total_area + area;
+        }
+        roll
+    }
+
     pub fn from_units<'a>(
         units: impl IntoIterator<Item = &'a RollUnit>,
     ) -> Result<Self, RollError> {
