@@ -4,8 +4,20 @@
 //! filed (备案) with the district housing authority and the street office
 //! within 30 days of its election: filing on day 30 is on time, day 31 is
 //! late, and from day 31 an unfiled committee is flagged late.
+//!
+//! The [`Committee`] decider (stream `committee-<uuid>`) takes an election
+//! only on a passed `ELECT_COMMITTEE` matter of an assembly of the same
+//! estate, each decision electing once (the stream id derives from it), with
+//! distinct members; it is filed once, and flagged late at most once.
 
 use chrono::{Days, NaiveDate};
+
+mod decide;
+
+pub use decide::{Committee, CommitteeCommand, CommitteeError, CommitteeFacts, CommitteeState};
+
+#[cfg(test)]
+mod decide_tests;
 
 pub const MIN_MEMBERS: usize = 5;
 pub const MAX_MEMBERS: usize = 11;

@@ -4,9 +4,12 @@ pub mod area;
 pub mod assembly;
 pub mod committee;
 pub mod dates;
+pub mod decision_use;
 pub mod estate;
 pub mod events;
 pub mod first_assembly;
+pub mod fund;
+pub mod management;
 pub mod share;
 
 pub use events::{
