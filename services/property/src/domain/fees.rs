@@ -111,9 +111,7 @@ mod tests {
     fn a_month_is_recorded_once() {
         let events =
             FeeRecord::decide(&FeeState::default(), collect("2026-11", 16_200)).expect("recorded");
-        let state = events
-            .iter()
-            .fold(FeeState::default(), |s, e| FeeRecord::evolve(s, e));
+        let state = events.iter().fold(FeeState::default(), FeeRecord::evolve);
         assert_eq!(
             FeeRecord::decide(&state, collect("2026-11", 16_200)),
             Err(FeeError::AlreadyRecorded("2026-11".into()))

@@ -72,7 +72,7 @@ fn ballot(matter: &str, head: Head, choice: Choice) -> AssemblyCommand {
 
 fn run(state: AssemblyState, command: AssemblyCommand) -> AssemblyState {
     let events = Assembly::decide(&state, command).expect("accepted");
-    events.iter().fold(state, |s, e| Assembly::evolve(s, e))
+    events.iter().fold(state, Assembly::evolve)
 }
 
 fn convened() -> AssemblyState {
@@ -165,7 +165,7 @@ fn closing_counts_every_matter_with_its_reason() {
             ),
         ]
     );
-    let closed = events.iter().fold(state, |s, e| Assembly::evolve(s, e));
+    let closed = events.iter().fold(state, Assembly::evolve);
     let AssemblyState::Present(facts) = &closed else {
         panic!("assembly exists")
     };

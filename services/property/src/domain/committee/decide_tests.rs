@@ -39,7 +39,7 @@ fn elected() -> CommitteeState {
     .expect("elected");
     events
         .iter()
-        .fold(CommitteeState::default(), |s, e| Committee::evolve(s, e))
+        .fold(CommitteeState::default(), Committee::evolve)
 }
 
 fn file(on: NaiveDate) -> CommitteeCommand {
@@ -99,9 +99,7 @@ fn an_unfiled_committee_is_flagged_once_from_day_thirty_one() {
         Err(CommitteeError::NotLate)
     );
     let events = Committee::decide(&elected(), flag(day(3, 3))).expect("flagged");
-    let flagged = events
-        .iter()
-        .fold(elected(), |s, e| Committee::evolve(s, e));
+    let flagged = events.iter().fold(elected(), Committee::evolve);
     assert_eq!(
         Committee::decide(&flagged, flag(day(3, 4))),
         Err(CommitteeError::AlreadyFlagged)

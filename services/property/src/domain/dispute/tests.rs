@@ -51,7 +51,7 @@ fn given(commands: Vec<DisputeCommand>) -> DisputeState {
         .into_iter()
         .fold(DisputeState::default(), |state, command| {
             let events = Dispute::decide(&state, command).expect("accepted");
-            events.iter().fold(state, |s, e| Dispute::evolve(s, e))
+            events.iter().fold(state, Dispute::evolve)
         })
 }
 

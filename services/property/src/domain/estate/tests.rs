@@ -18,7 +18,7 @@ fn given(commands: Vec<EstateCommand>) -> EstateState {
         .into_iter()
         .fold(EstateState::default(), |state, command| {
             let events = Estate::decide(&state, command).expect("given commands are accepted");
-            events.iter().fold(state, |s, e| Estate::evolve(s, e))
+            events.iter().fold(state, Estate::evolve)
         })
 }
 

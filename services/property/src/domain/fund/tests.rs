@@ -59,7 +59,7 @@ pub(super) fn spend(approval: &str, id: &str, amount_fen: u64) -> FundCommand {
 
 fn run(state: FundState, command: FundCommand) -> FundState {
     let events = Fund::decide(&state, command).expect("accepted");
-    events.iter().fold(state, |s, e| Fund::evolve(s, e))
+    events.iter().fold(state, Fund::evolve)
 }
 
 #[test]

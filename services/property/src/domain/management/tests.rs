@@ -68,7 +68,7 @@ fn dismiss(decision: Decision) -> ManagementCommand {
 
 fn run(state: ManagementState, command: ManagementCommand) -> ManagementState {
     let events = Management::decide(&state, command).expect("accepted");
-    events.iter().fold(state, |s, e| Management::evolve(s, e))
+    events.iter().fold(state, Management::evolve)
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn the_owners_contract_ends_the_preliminary_one() {
         [ManagementEvent::PreliminaryEnded(ended), ManagementEvent::ServiceSigned(signed)]
             if ended.contract_id == "p1" && ended.replaced_by == "s1" && signed.company_id == "owners-co"
     ));
-    let hired = events.iter().fold(state, |s, e| Management::evolve(s, e));
+    let hired = events.iter().fold(state, Management::evolve);
     assert_eq!(hired.running().map(|c| c.contract_id.as_str()), Some("s1"));
     assert_eq!(
         Management::decide(&hired, preliminary()),
