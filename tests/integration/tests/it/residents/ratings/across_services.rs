@@ -1,7 +1,8 @@
 //! A resident's rating of a closed case travels from the residents context
 //! to the grids context as `gongzhi serve residents grids` runs them: relay
 //! -> JetStream -> the grids reactor's durable consumer -> `EvaluateCase`
-//! -> the `cases` and `case_metrics` read models.
+//! -> the `cases` and `case_metrics` read models. The same scenario runs in
+//! `gongzhi dev` (SQLite, in-process delivery).
 //!
 //! Waiting without sleeps: the reactor is fed like a projection, so
 //! `wait_for(rating position)` on its handle returns once it has handled
@@ -11,6 +12,7 @@
 use super::*;
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::fresh_database;
+use gongzhi_cli::runtime::{DevConfig, dev_secret, start_dev};
 use gongzhi_grids::app::case_ratings::{CASE_RATINGS, EVALUATED, REFUSED, case_ratings};
 use gongzhi_proto::gongzhi::grids::v1 as grids;
 use gongzhi_proto::gongzhi::grids::v1::case_metrics_service_client::CaseMetricsServiceClient;
@@ -50,24 +52,35 @@ async fn start_residents_and_grids() -> anyhow::Result<Residents> {
     })
 }
 
-/// A grids caller: `subject` matters for departments (it is the unit id).
-fn grids_token(subject: &str, roles: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: subject.to_owned(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        districts: vec![DistrictCode::parse(DISTRICT)?],
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+/// Issues tokens with the deployment's secret.
+struct Tokens(Vec<u8>);
+
+impl Tokens {
+    /// A caller of the district: `subject` matters for departments (it is
+    /// the unit id) and residents (it is the resident id).
+    fn issue(&self, subject: &str, roles: &[&str]) -> anyhow::Result<String> {
+        let caller = Caller {
+            subject: subject.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            districts: vec![DistrictCode::parse(DISTRICT)?],
+        };
+        Ok(TokenIssuer::new(&AuthConfig::new(self.0.clone()))
+            .issue(&caller, Duration::from_secs(600))?)
+    }
+
+    fn center(&self) -> anyhow::Result<String> {
+        self.issue("centre-500108", &["command_center"])
+    }
 }
 
 /// Reports and registers a case; with `close`, runs it on to CLOSED.
 async fn case(
     client: &mut CaseServiceClient<Channel>,
+    tokens: &Tokens,
     name: &str,
     close: bool,
 ) -> anyhow::Result<String> {
-    let center = grids_token("centre-500108", &["command_center"])?;
+    let center = tokens.center()?;
     let report = grids::ReportCaseRequest {
         request_id: format!("{name}-report"),
         district: DISTRICT.into(),
@@ -85,7 +98,7 @@ async fn case(
     let case_id = client
         .report_case(authorized(
             report,
-            &grids_token("worker-li", &["grid_worker"])?,
+            &tokens.issue("worker-li", &["grid_worker"])?,
         )?)
         .await?
         .into_inner()
@@ -114,7 +127,7 @@ async fn case(
         result: "已补装井盖".into(),
     };
     client
-        .give_feedback(authorized(feedback, &grids_token(UNIT, &["department"])?)?)
+        .give_feedback(authorized(feedback, &tokens.issue(UNIT, &["department"])?)?)
         .await?;
     let verify = grids::VerifyCaseRequest {
         request_id: format!("{name}-verify"),
@@ -135,6 +148,7 @@ async fn case(
 
 async fn get_case(
     client: &mut CaseServiceClient<Channel>,
+    tokens: &Tokens,
     case_id: &str,
     min_position: u64,
 ) -> anyhow::Result<grids::Case> {
@@ -144,28 +158,42 @@ async fn get_case(
         min_position,
     };
     client
-        .get_case(authorized(
-            request,
-            &grids_token("centre-500108", &["command_center"])?,
-        )?)
+        .get_case(authorized(request, &tokens.center()?)?)
         .await?
         .into_inner()
         .case
         .ok_or_else(|| anyhow::anyhow!("GetCase answers with a case"))
 }
 
-#[tokio::test]
-async fn a_rating_of_a_closed_case_becomes_its_evaluation_in_grids() -> anyhow::Result<()> {
-    let service = start_residents_and_grids().await?;
-    let mut residents = service.client().await?;
-    let mut ratings = ratings_client(&service).await?;
-    let addr = format!("http://{}", service.started.addr);
+/// Registers a resident of [`COMMUNITY`] and returns their id.
+async fn resident(
+    client: &mut ResidentServiceClient<Channel>,
+    tokens: &Tokens,
+) -> anyhow::Result<String> {
+    let mut request = registration("hop-resident");
+    request.id_number = id_number(1)?;
+    Ok(client
+        .register_resident(authorized(
+            request,
+            &tokens.issue("admin", &["district_admin"])?,
+        )?)
+        .await?
+        .into_inner()
+        .resident_id)
+}
+
+/// Rates a closed and an open case from residents and follows both into
+/// grids: the closed case is evaluated, the open one is not.
+async fn rating_becomes_evaluation(started: &Started, tokens: &Tokens) -> anyhow::Result<()> {
+    let addr = format!("http://{}", started.addr);
+    let mut residents = ResidentServiceClient::connect(addr.clone()).await?;
+    let mut ratings = RatingServiceClient::connect(addr.clone()).await?;
     let mut cases = CaseServiceClient::connect(addr.clone()).await?;
     let mut metrics = CaseMetricsServiceClient::connect(addr).await?;
-    let (rater, _) = register_nth(&mut residents, 1).await?;
-    let token = resident_token(&rater)?;
-    let closed = case(&mut cases, "closed", true).await?;
-    let open = case(&mut cases, "open", false).await?;
+    let rater = resident(&mut residents, tokens).await?;
+    let token = tokens.issue(&rater, &[gongzhi_residents::grpc::RESIDENT])?;
+    let closed = case(&mut cases, tokens, "closed", true).await?;
+    let open = case(&mut cases, tokens, "open", false).await?;
 
     let mut closed_rating = rate(
         "rate-closed",
@@ -188,27 +216,28 @@ async fn a_rating_of_a_closed_case_becomes_its_evaluation_in_grids() -> anyhow::
         .into_inner();
     let last = position(early.receipt.as_ref())?.max(position(rated.receipt.as_ref())?);
 
-    let reactor = service
-        .started
+    let reactor = started
         .projections
         .iter()
         .find(|p| p.name() == CASE_RATINGS)
         .ok_or_else(|| anyhow::anyhow!("grids registers the case ratings reactor"))?;
     reactor.wait_for(last, Duration::from_secs(20)).await?;
-    let head = service.started.store.head_position().await?;
+    let head = started.store.head_position().await?;
 
-    let evaluated = get_case(&mut cases, &closed, head).await?;
+    let evaluated = get_case(&mut cases, tokens, &closed, head).await?;
     assert_eq!(evaluated.status(), grids::CaseStatus::Evaluated);
     assert_eq!(evaluated.rating, 5);
-    let still_open = get_case(&mut cases, &open, head).await?;
+    let still_open = get_case(&mut cases, tokens, &open, head).await?;
     assert_eq!(still_open.status(), grids::CaseStatus::Registered);
     assert_eq!(still_open.rating, 0);
 
     let handled = case_ratings(reactor, &closed).await?;
-    assert_eq!(handled.len(), 1);
     assert_eq!(
-        (handled[0].outcome.as_str(), handled[0].rating_id.as_str()),
-        (EVALUATED, rated.rating_id.as_str())
+        handled
+            .iter()
+            .map(|r| (r.outcome.as_str(), r.rating_id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(EVALUATED, rated.rating_id.as_str())]
     );
     let refused = case_ratings(reactor, &open).await?;
     assert_eq!(
@@ -233,7 +262,7 @@ async fn a_rating_of_a_closed_case_becomes_its_evaluation_in_grids() -> anyhow::
     let figures = metrics
         .get_case_metrics(authorized(
             request,
-            &grids_token("worker-li", &["grid_worker"])?,
+            &tokens.issue("worker-li", &["grid_worker"])?,
         )?)
         .await?
         .into_inner();
@@ -246,7 +275,44 @@ async fn a_rating_of_a_closed_case_becomes_its_evaluation_in_grids() -> anyhow::
     );
 
     // Residents keep their own count of every rating, counted or not.
-    let own = summary(&mut ratings, pb::RatingSubjectKind::Case, &open, last).await?;
+    let summary = pb::GetRatingSummaryRequest {
+        district: DISTRICT.into(),
+        subject_kind: pb::RatingSubjectKind::Case as i32,
+        subject_id: open,
+        min_position: last,
+    };
+    let own = ratings
+        .get_rating_summary(authorized(summary, &token)?)
+        .await?
+        .into_inner()
+        .summary
+        .ok_or_else(|| anyhow::anyhow!("a summary answers with a summary"))?;
     assert_eq!((own.count, own.star_sum), (1, 1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_rating_of_a_closed_case_becomes_its_evaluation_in_grids() -> anyhow::Result<()> {
+    let service = start_residents_and_grids().await?;
+    rating_becomes_evaluation(&service.started, &Tokens(SECRET.to_vec())).await?;
     service.stop().await
+}
+
+#[tokio::test]
+async fn the_same_hop_works_in_process_in_the_embedded_mode() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let shutdown = CancellationToken::new();
+    let dev = start_dev(
+        DevConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse()?,
+            http_listen: "127.0.0.1:0".parse()?,
+        },
+        shutdown.clone(),
+    )
+    .await?;
+    let tokens = Tokens(dev_secret(dir.path()).await?);
+    rating_becomes_evaluation(&dev.started, &tokens).await?;
+    shutdown.cancel();
+    dev.started.task.await?
 }
