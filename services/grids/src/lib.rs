@@ -77,6 +77,10 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         deps.config.clone(),
         deps.max_wait,
     );
+    let case_ratings = register(Arc::new(app::case_ratings::CaseRatingReactor::new(
+        cases_app.clone(),
+    )))
+    .await?;
     let catalogue = deps.config.defaults().catalogue.clone();
     let open311 = open311::Open311State::new(
         deps.store.clone(),
@@ -91,6 +95,6 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         metrics: grpc::metrics::CaseMetricsGrpc::new(metrics.clone(), deps.max_wait).into_server(),
         open311,
         overdue: OverdueWatcher::new(cases_app, wake),
-        projections: vec![grid_map, population, cases, metrics],
+        projections: vec![grid_map, population, cases, metrics, case_ratings],
     })
 }

@@ -15,6 +15,7 @@ use gongzhi_kernel::Clock;
 use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::rating_service_server::RatingServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,7 @@ pub struct ResidentsDeps {
 pub struct ResidentsService {
     pub residents: ResidentServiceServer<grpc::ResidentGrpc>,
     pub households: HouseholdServiceServer<grpc::HouseholdGrpc>,
+    pub ratings: RatingServiceServer<grpc::RatingGrpc>,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -56,11 +58,17 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
     let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
         .with_clock(deps.clock.clone());
     let _ = &participation;
+    let ratings = deps
+        .read_models
+        .register(Arc::new(projections::RatingsProjection), deps.store.clone())
+        .await?;
+    let ratings_app = app::ratings::RatingsApp::new(participation.clone(), ratings.clone());
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
         residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app.clone())),
         households: HouseholdServiceServer::new(grpc::HouseholdGrpc::new(app)),
-        projections: vec![residents, households],
+        ratings: RatingServiceServer::new(grpc::RatingGrpc::new(ratings_app)),
+        projections: vec![residents, households, ratings],
     })
 }

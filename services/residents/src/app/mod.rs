@@ -8,6 +8,7 @@ mod error;
 mod households;
 pub mod participation;
 mod queries;
+pub mod ratings;
 mod register;
 pub mod sealing;
 

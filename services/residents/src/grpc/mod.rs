@@ -4,10 +4,12 @@
 mod access;
 mod errors;
 mod households;
+mod ratings;
 mod receipt;
 mod residents;
 mod validate;
 
 pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
 pub use households::HouseholdGrpc;
+pub use ratings::RatingGrpc;
 pub use residents::ResidentGrpc;

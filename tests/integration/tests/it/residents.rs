@@ -6,6 +6,7 @@ mod embedded;
 mod erasure;
 mod households;
 mod queries;
+mod ratings;
 mod registration;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};

@@ -5,8 +5,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use gongzhi_kernel::{Decider, DistrictCode};
 use gongzhi_proto::gongzhi::residents::v1 as pb;
 
-const COMMENT_MAX_CHARS: usize = 500;
-const STARS: std::ops::RangeInclusive<u32> = 1..=5;
+/// Longest comment, in characters.
+pub const COMMENT_MAX_CHARS: usize = 500;
+/// The stars a rating may give.
+pub const STARS: std::ops::RangeInclusive<u32> = 1..=5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RatingCommand {
