@@ -5,3 +5,4 @@ pub mod money;
 pub mod payment;
 pub mod performance;
 pub mod portfolio;
+pub mod project;
