@@ -2,12 +2,16 @@
 //! every field violation reported at once, error mapping.
 
 mod access;
+mod elections;
 mod errors;
 mod households;
+mod meetings;
 mod receipt;
 mod residents;
 mod validate;
 
 pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
+pub use elections::ElectionGrpc;
 pub use households::HouseholdGrpc;
+pub use meetings::MeetingGrpc;
 pub use residents::ResidentGrpc;
