@@ -403,12 +403,12 @@ async fn a_council_meets_at_the_quorum_boundary_and_exactly_half_for_fails() -> 
 
     // Four of six for is more than half: a second motion passes.
     let second = room.table("m-motion-2", &meeting_id).await?;
-    for n in 0..4 {
+    for (n, voter) in adults.iter().take(4).enumerate() {
         room.vote(
             &format!("w-{n}"),
             &meeting_id,
             &second,
-            &adults[n],
+            voter,
             pb::MotionChoice::For,
             &worker()?,
         )
@@ -660,4 +660,163 @@ async fn a_district_configures_its_quorum_and_conveners() -> anyhow::Result<()> 
     assert!(seen.quorum_reached);
     assert_eq!(seen.phase, pb::MeetingPhase::Open as i32);
     room.service.stop().await
+}
+
+/// The same meetings and elections in `gongzhi dev`: every read model table
+/// and query on SQLite.
+#[tokio::test]
+async fn the_embedded_mode_keeps_meetings_and_elections_in_sqlite() -> anyhow::Result<()> {
+    use gongzhi_cli::runtime::{DevConfig, start_dev};
+    use gongzhi_proto::gongzhi::residents::v1::election_service_client::ElectionServiceClient;
+    let dir = tempfile::tempdir()?;
+    let shutdown = CancellationToken::new();
+    let dev = start_dev(
+        DevConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse()?,
+            http_listen: "127.0.0.1:0".parse()?,
+        },
+        shutdown.clone(),
+    )
+    .await?;
+    let address = format!("http://{}", dev.started.addr);
+    let mut residents = ResidentServiceClient::connect(address.clone()).await?;
+    let mut meetings = MeetingServiceClient::connect(address.clone()).await?;
+    let mut elections = ElectionServiceClient::connect(address).await?;
+    let mut people = Vec::new();
+    for n in 0..3 {
+        let mut request = registration(&format!("dev-{n}"));
+        request.id_number = id_number(n)?;
+        people.push(
+            residents
+                .register_resident(authorized(request, &dev.token)?)
+                .await?
+                .into_inner()
+                .resident_id,
+        );
+    }
+
+    let convened = meetings
+        .convene_meeting(authorized(
+            pb::ConveneMeetingRequest {
+                request_id: "dev-meeting".into(),
+                district: DISTRICT.into(),
+                community: COMMUNITY.into(),
+                kind: pb::MeetingKind::Hearing as i32,
+                title: "停车位收费听证".into(),
+                convener: pb::MeetingConvener::ResidentsCommittee as i32,
+                scheduled_at: (Utc::now() + TimeDelta::days(8)).to_rfc3339(),
+                petition_signatory_ids: Vec::new(),
+            },
+            &dev.token,
+        )?)
+        .await?
+        .into_inner();
+    assert_eq!(convened.eligible_count, 3);
+    let attended = meetings
+        .register_attendance(authorized(
+            pb::RegisterAttendanceRequest {
+                request_id: "dev-attend".into(),
+                district: DISTRICT.into(),
+                meeting_id: convened.meeting_id.clone(),
+                resident_ids: people[..2].to_vec(),
+            },
+            &dev.token,
+        )?)
+        .await?
+        .into_inner();
+    let listed = meetings
+        .list_meetings(authorized(
+            pb::ListMeetingsRequest {
+                district: DISTRICT.into(),
+                community: String::new(),
+                page_size: 1,
+                page_token: String::new(),
+                min_position: position(attended.receipt),
+            },
+            &dev.token,
+        )?)
+        .await?
+        .into_inner();
+    assert_eq!(listed.meetings.len(), 1);
+    assert_eq!(listed.next_page_token, "");
+    assert_eq!(
+        (
+            listed.meetings[0].present_count,
+            listed.meetings[0].quorum_reached
+        ),
+        (2, true)
+    );
+
+    let created = elections
+        .create_election(authorized(
+            pb::CreateElectionRequest {
+                request_id: "dev-election".into(),
+                district: DISTRICT.into(),
+                community: COMMUNITY.into(),
+                title: "居民代表".into(),
+                groups: vec![pb::ElectionAgeGroup {
+                    group_id: "18+".into(),
+                    min_age: 18,
+                    max_age: 0,
+                    seats: 1,
+                }],
+            },
+            &dev.token,
+        )?)
+        .await?
+        .into_inner();
+    let election_id = created.election_id;
+    elections
+        .nominate_candidate(authorized(
+            pb::NominateCandidateRequest {
+                request_id: "dev-nominate".into(),
+                district: DISTRICT.into(),
+                election_id: election_id.clone(),
+                resident_id: people[0].clone(),
+            },
+            &dev.token,
+        )?)
+        .await?;
+    elections
+        .cast_ballot(authorized(
+            pb::CastBallotRequest {
+                request_id: "dev-ballot".into(),
+                district: DISTRICT.into(),
+                election_id: election_id.clone(),
+                resident_id: people[1].clone(),
+                candidate_ids: vec![people[0].clone()],
+            },
+            &dev.token,
+        )?)
+        .await?;
+    let counted = elections
+        .count_election(authorized(
+            pb::CountElectionRequest {
+                request_id: "dev-count".into(),
+                district: DISTRICT.into(),
+                election_id: election_id.clone(),
+            },
+            &dev.token,
+        )?)
+        .await?
+        .into_inner();
+    let seen = elections
+        .get_election(authorized(
+            pb::GetElectionRequest {
+                district: DISTRICT.into(),
+                election_id,
+                min_position: position(counted.receipt),
+            },
+            &dev.token,
+        )?)
+        .await?
+        .into_inner()
+        .election
+        .ok_or_else(|| anyhow::anyhow!("no election"))?;
+    assert_eq!((seen.eligible_voters, seen.ballots_cast), (3, 1));
+    assert_eq!(seen.results[0].elected, [people[0].clone()]);
+    assert_eq!(seen.candidates.len(), 1);
+    shutdown.cancel();
+    dev.started.task.await?
 }
