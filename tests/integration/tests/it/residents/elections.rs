@@ -253,7 +253,7 @@ async fn every_age_group_gets_its_seats_and_a_tie_at_the_cut_off_goes_to_a_runof
     let there = pb::GetElectionRequest {
         district: OTHER_DISTRICT.into(),
         election_id: election_id.clone(),
-        min_position: 0,
+        min_position: at,
     };
     let refused = polls
         .elections

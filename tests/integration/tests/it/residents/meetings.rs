@@ -292,15 +292,18 @@ async fn a_council_meets_at_the_quorum_boundary_and_exactly_half_for_fails() -> 
     let motion = room.table("m-motion-1", &meeting_id).await?;
 
     let own = resident_token(&adults[0])?;
-    room.vote(
-        "v-0",
-        &meeting_id,
-        &motion,
-        &adults[0],
-        pb::MotionChoice::For,
-        &own,
-    )
-    .await?;
+    let first_vote = room
+        .vote(
+            "v-0",
+            &meeting_id,
+            &motion,
+            &adults[0],
+            pb::MotionChoice::For,
+            &own,
+        )
+        .await?
+        .position;
+    let mut last_vote = first_vote;
     for (n, choice) in [
         (1, pb::MotionChoice::For),
         (2, pb::MotionChoice::For),
@@ -308,15 +311,17 @@ async fn a_council_meets_at_the_quorum_boundary_and_exactly_half_for_fails() -> 
         (4, pb::MotionChoice::Against),
         (5, pb::MotionChoice::Abstain),
     ] {
-        room.vote(
-            &format!("v-{n}"),
-            &meeting_id,
-            &motion,
-            &adults[n],
-            choice,
-            &worker()?,
-        )
-        .await?;
+        last_vote = room
+            .vote(
+                &format!("v-{n}"),
+                &meeting_id,
+                &motion,
+                &adults[n],
+                choice,
+                &worker()?,
+            )
+            .await?
+            .position;
     }
     let retried = room
         .vote(
@@ -329,7 +334,7 @@ async fn a_council_meets_at_the_quorum_boundary_and_exactly_half_for_fails() -> 
         )
         .await?;
     assert!(
-        retried.replayed,
+        retried.replayed && retried.position == first_vote,
         "a retried request answers its first receipt"
     );
     let before = room.events_in(&meeting_id).await?;
@@ -369,7 +374,7 @@ async fn a_council_meets_at_the_quorum_boundary_and_exactly_half_for_fails() -> 
         .await;
     assert_eq!(reason(absent), "MOTION_VOTER_NOT_PRESENT");
     assert_eq!(room.events_in(&meeting_id).await?, before);
-    let seen = room.get(&meeting_id, retried.position).await?;
+    let seen = room.get(&meeting_id, last_vote).await?;
     assert_eq!(counts(&seen.motions[0]), (3, 2, 1), "counts unchanged");
     assert!(!seen.motions[0].closed);
 
@@ -465,13 +470,6 @@ async fn convening_checks_notice_conveners_petitions_and_tenancy() -> anyhow::Re
         adults.push(room.resident(n).await?);
     }
     let worker = community_worker()?;
-    let list = pb::ListMeetingsRequest {
-        district: DISTRICT.into(),
-        community: COMMUNITY.into(),
-        page_size: 0,
-        page_token: String::new(),
-        min_position: 0,
-    };
 
     // One minute short of seven days is too short; nothing is convened.
     let short = room.convening("c-short", TimeDelta::days(7) - TimeDelta::minutes(1));
@@ -538,20 +536,20 @@ async fn convening_checks_notice_conveners_petitions_and_tenancy() -> anyhow::Re
         .into_inner();
     assert_eq!(convened.eligible_count, 10);
     let meeting_id = convened.meeting_id;
+    let convened_at = position(convened.receipt);
 
     // Another district's staff: refused in our district, not found in theirs.
     let stranger = token(&["community_worker"], &[OTHER_DISTRICT])?;
-    let mut elsewhere = room.convening("c-elsewhere", TimeDelta::days(8));
+    let elsewhere = room.convening("c-elsewhere", TimeDelta::days(8));
     let refused = room
         .meetings
-        .convene_meeting(authorized(elsewhere.clone(), &stranger)?)
+        .convene_meeting(authorized(elsewhere, &stranger)?)
         .await;
     assert_eq!(code(refused), Code::PermissionDenied);
-    elsewhere.district = OTHER_DISTRICT.into();
     let get_there = pb::GetMeetingRequest {
         district: OTHER_DISTRICT.into(),
         meeting_id: meeting_id.clone(),
-        min_position: 0,
+        min_position: convened_at,
     };
     let refused = room
         .meetings
@@ -572,6 +570,13 @@ async fn convening_checks_notice_conveners_petitions_and_tenancy() -> anyhow::Re
     assert_eq!(room.events_in(&meeting_id).await?, 1);
 
     // Listed: the street office's meeting and the petition, nothing refused.
+    let list = pb::ListMeetingsRequest {
+        district: DISTRICT.into(),
+        community: COMMUNITY.into(),
+        page_size: 0,
+        page_token: String::new(),
+        min_position: convened_at,
+    };
     let listed = room
         .meetings
         .list_meetings(authorized(list, &resident_token(&adults[3])?)?)
