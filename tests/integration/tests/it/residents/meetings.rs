@@ -531,12 +531,23 @@ async fn convening_checks_notice_conveners_petitions_and_tenancy() -> anyhow::Re
     assert_eq!(code(refused), Code::PermissionDenied, "not a signatory");
     let convened = room
         .meetings
-        .convene_meeting(authorized(petition, &first)?)
+        .convene_meeting(authorized(petition.clone(), &first)?)
         .await?
         .into_inner();
     assert_eq!(convened.eligible_count, 10);
     let meeting_id = convened.meeting_id;
     let convened_at = position(convened.receipt);
+
+    // A retry after an eleventh adult moved in answers what was recorded.
+    room.resident(10).await?;
+    let retried = room
+        .meetings
+        .convene_meeting(authorized(petition, &first)?)
+        .await?
+        .into_inner();
+    assert_eq!(retried.meeting_id, meeting_id);
+    assert_eq!(retried.eligible_count, 10);
+    assert!(retried.receipt.is_some_and(|r| r.replayed));
 
     // Another district's staff: refused in our district, not found in theirs.
     let stranger = token(&["community_worker"], &[OTHER_DISTRICT])?;
