@@ -47,6 +47,9 @@ pub async fn start_dev(
     config: DevConfig,
     shutdown: CancellationToken,
 ) -> anyhow::Result<DevStarted> {
+    // Configuration first: a bad file stops the start before anything opens.
+    let residents_config = residents_config()?;
+    let grids_config = grids_config()?;
     tokio::fs::create_dir_all(&config.data_dir)
         .await
         .with_context(|| format!("failed to create data dir {}", config.data_dir.display()))?;
@@ -85,7 +88,9 @@ pub async fn start_dev(
         vault: Some(vault),
         max_wait: Duration::from_secs(5),
         auth: auth.clone(),
-        grids_config: grids_config()?,
+        grids_config,
+        residents_config,
+        clock: system_clock(),
     };
     let hosted = host_services(host, ALL, &deps).await?;
     let mut host = hosted.host;
@@ -137,10 +142,35 @@ pub struct ServeConfig {
     pub consumer_prefix: String,
 }
 
+/// What tests replace when starting a service: the clock (production: the
+/// system clock) and the residents config (production: from
+/// `GONGZHI_RESIDENTS_CONFIG`).
+#[derive(Clone, Default)]
+pub struct ServeOverrides {
+    pub clock: Option<Arc<dyn gongzhi_kernel::Clock>>,
+    pub residents_config: Option<Arc<gongzhi_residents::app::config::ResidentsConfig>>,
+}
+
 pub async fn start_serve(
     config: ServeConfig,
     shutdown: CancellationToken,
 ) -> anyhow::Result<Started> {
+    start_serve_with(config, ServeOverrides::default(), shutdown).await
+}
+
+/// [`start_serve`] with the clock or the residents config replaced.
+pub async fn start_serve_with(
+    config: ServeConfig,
+    overrides: ServeOverrides,
+    shutdown: CancellationToken,
+) -> anyhow::Result<Started> {
+    // Configuration first: a bad file stops the start before anything connects.
+    let residents_config = match overrides.residents_config {
+        Some(config) => config,
+        None => residents_config()?,
+    };
+    let grids_config = grids_config()?;
+    let clock = overrides.clock.unwrap_or_else(system_clock);
     let store = PostgresEventStore::connect(&config.database_url)
         .await
         .context("failed to connect to the event store")?;
@@ -168,7 +198,9 @@ pub async fn start_serve(
         vault,
         max_wait: config.max_wait,
         auth: AuthConfig::new(config.jwt_secret.clone()),
-        grids_config: grids_config()?,
+        grids_config,
+        residents_config,
+        clock,
     };
     let hosted = host_services(host, &config.services, &deps).await?;
     let mut host = hosted.host;
@@ -300,6 +332,20 @@ pub fn grids_config() -> anyhow::Result<Arc<gongzhi_grids::app::config::GridsCon
         gongzhi_grids::app::config::GridsConfig::from_env()
             .context("failed to read GONGZHI_GRIDS_CONFIG")?,
     ))
+}
+
+/// Residents settings per district (meeting rules) from
+/// `GONGZHI_RESIDENTS_CONFIG` (a JSON file), the Organic Law's defaults when
+/// unset.
+pub fn residents_config() -> anyhow::Result<Arc<gongzhi_residents::app::config::ResidentsConfig>> {
+    Ok(Arc::new(
+        gongzhi_residents::app::config::ResidentsConfig::from_env()
+            .context("failed to read GONGZHI_RESIDENTS_CONFIG")?,
+    ))
+}
+
+pub fn system_clock() -> Arc<dyn gongzhi_kernel::Clock> {
+    Arc::new(gongzhi_kernel::SystemClock)
 }
 
 /// Runs the hosted services' background work (overdue watchers) and serves

@@ -56,6 +56,9 @@ pub struct ServiceDeps {
     /// Verifies tokens on the HTTP APIs, like the gRPC host does.
     pub auth: gongzhi_server::AuthConfig,
     pub grids_config: std::sync::Arc<gongzhi_grids::app::config::GridsConfig>,
+    pub residents_config: std::sync::Arc<gongzhi_residents::app::config::ResidentsConfig>,
+    /// Where services read the time: the system clock except in tests.
+    pub clock: std::sync::Arc<dyn gongzhi_kernel::Clock>,
 }
 
 pub fn needs_vault(services: &[ServiceName]) -> bool {
@@ -95,13 +98,16 @@ pub async fn host_services(
                     read_models: deps.read_models.clone(),
                     vault,
                     max_wait: deps.max_wait,
-                    clock: std::sync::Arc::new(gongzhi_kernel::SystemClock),
+                    clock: deps.clock.clone(),
+                    config: deps.residents_config.clone(),
                 })
                 .await
                 .context("failed to build the residents service")?;
                 host = host.add_service("residents.residents", residents.residents);
                 host = host.add_service("residents.households", residents.households);
                 host = host.add_service("residents.ratings", residents.ratings);
+                host = host.add_service("residents.meetings", residents.meetings);
+                host = host.add_service("residents.elections", residents.elections);
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }

@@ -14,7 +14,9 @@ use gongzhi_eventstore::SharedEventStore;
 use gongzhi_kernel::Clock;
 use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
+use gongzhi_proto::gongzhi::residents::v1::election_service_server::ElectionServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::meeting_service_server::MeetingServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::rating_service_server::RatingServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
 use std::sync::Arc;
@@ -31,12 +33,16 @@ pub struct ResidentsDeps {
     pub max_wait: Duration,
     /// Where participation reads the time (deadlines, notice periods, ages).
     pub clock: Arc<dyn Clock>,
+    /// Per-district rules (meetings' quorum, majority, notice, conveners).
+    pub config: Arc<app::config::ResidentsConfig>,
 }
 
 pub struct ResidentsService {
     pub residents: ResidentServiceServer<grpc::ResidentGrpc>,
     pub households: HouseholdServiceServer<grpc::HouseholdGrpc>,
     pub ratings: RatingServiceServer<grpc::RatingGrpc>,
+    pub meetings: MeetingServiceServer<grpc::MeetingGrpc>,
+    pub elections: ElectionServiceServer<grpc::ElectionGrpc>,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -55,20 +61,49 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             deps.store.clone(),
         )
         .await?;
+    let meetings = deps
+        .read_models
+        .register(
+            Arc::new(projections::MeetingsProjection),
+            deps.store.clone(),
+        )
+        .await?;
+    let elections = deps
+        .read_models
+        .register(
+            Arc::new(projections::ElectionsProjection),
+            deps.store.clone(),
+        )
+        .await?;
     let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
         .with_clock(deps.clock.clone());
-    let _ = &participation;
     let ratings = deps
         .read_models
         .register(Arc::new(projections::RatingsProjection), deps.store.clone())
         .await?;
     let ratings_app = app::ratings::RatingsApp::new(participation.clone(), ratings.clone());
+    let electorate = app::electorate::Electorate::new(
+        deps.store.clone(),
+        deps.vault.clone(),
+        residents.clone(),
+        deps.max_wait,
+    );
+    let meetings_app = app::meetings::MeetingsApp::new(
+        participation.clone(),
+        electorate.clone(),
+        deps.config.clone(),
+        meetings.clone(),
+    );
+    let elections_app =
+        app::elections::ElectionsApp::new(participation, electorate, elections.clone());
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
         residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app.clone())),
         households: HouseholdServiceServer::new(grpc::HouseholdGrpc::new(app)),
         ratings: RatingServiceServer::new(grpc::RatingGrpc::new(ratings_app)),
-        projections: vec![residents, households, ratings],
+        meetings: MeetingServiceServer::new(grpc::MeetingGrpc::new(meetings_app)),
+        elections: ElectionServiceServer::new(grpc::ElectionGrpc::new(elections_app)),
+        projections: vec![residents, households, ratings, meetings, elections],
     })
 }

@@ -29,6 +29,8 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<Proj
         max_wait: Duration::from_secs(1),
         auth: gongzhi_server::AuthConfig::new(Vec::new()),
         grids_config: crate::runtime::grids_config()?,
+        residents_config: crate::runtime::residents_config()?,
+        clock: crate::runtime::system_clock(),
     };
     let projections = all_projections(&deps).await?;
     Ok((store, projections))

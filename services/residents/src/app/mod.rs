@@ -4,12 +4,17 @@
 
 mod changes;
 mod claim;
+pub mod config;
+pub mod elections;
+pub mod electorate;
 mod error;
 mod households;
+pub mod meetings;
 pub mod participation;
 mod queries;
 pub mod ratings;
 mod register;
+mod replay;
 pub mod sealing;
 
 pub use changes::{ResidentChange, ResidentChangeKind};

@@ -55,6 +55,9 @@ pub enum ParticipationError<E: std::error::Error + 'static> {
     Projection(#[from] ProjectionError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Opening a resident's sealed data (an age from the ID number) failed.
+    #[error(transparent)]
+    Privacy(#[from] gongzhi_privacy::PrivacyError),
 }
 
 impl<E: std::error::Error + 'static> From<sqlx::Error> for ParticipationError<E> {

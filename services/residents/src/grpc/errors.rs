@@ -113,6 +113,17 @@ pub fn participation_error<E: crate::app::RuleError + 'static>(
         }
         ParticipationError::Projection(ProjectionError::Store(store)) => store.into(),
         ParticipationError::Projection(other) => ApiError::internal(&other),
+        ParticipationError::Privacy(privacy) => match privacy.kind() {
+            PrivacyErrorKind::SubjectErased => ApiError::failed_precondition(
+                "RESIDENT_DATA_ERASED",
+                "the resident's personal data was erased",
+                Vec::new(),
+            ),
+            PrivacyErrorKind::Unavailable => {
+                ApiError::unavailable("the key store is unavailable, retry later")
+            }
+            _ => ApiError::internal(&privacy),
+        },
     };
     mapped.in_context("residents")
 }

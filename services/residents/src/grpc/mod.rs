@@ -2,14 +2,18 @@
 //! every field violation reported at once, error mapping.
 
 mod access;
+mod elections;
 mod errors;
 mod households;
+mod meetings;
 mod ratings;
 mod receipt;
 mod residents;
 mod validate;
 
 pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
+pub use elections::ElectionGrpc;
 pub use households::HouseholdGrpc;
+pub use meetings::MeetingGrpc;
 pub use ratings::RatingGrpc;
 pub use residents::ResidentGrpc;

@@ -2,9 +2,11 @@
 //! starts it, against real PostgreSQL and NATS JetStream.
 
 mod access;
+mod elections;
 mod embedded;
 mod erasure;
 mod households;
+mod meetings;
 mod queries;
 mod ratings;
 mod registration;
@@ -12,7 +14,7 @@ mod registration;
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
 use gongzhi_cli::args::ServiceName;
-use gongzhi_cli::runtime::{ServeConfig, Started, start_serve};
+use gongzhi_cli::runtime::{ServeConfig, ServeOverrides, Started, start_serve_with};
 use gongzhi_kernel::DistrictCode;
 use gongzhi_privacy::MasterKey;
 use gongzhi_proto::gongzhi::residents::v1 as pb;
@@ -43,13 +45,18 @@ pub struct Residents {
 
 impl Residents {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(ServeOverrides::default()).await
+    }
+
+    /// Started with a fake clock or a residents config of the test's own.
+    pub async fn start_with(overrides: ServeOverrides) -> anyhow::Result<Self> {
         let db = fresh_database().await?;
         // Also sweeps streams that earlier runs left on the shared server.
         crate::support::nats::connect(&shared_nats_url()).await?;
         let master_key = MasterKey::generate()?.expose_base64();
         let prefix = unique_prefix();
         let shutdown = CancellationToken::new();
-        let started = start_serve(
+        let started = start_serve_with(
             ServeConfig {
                 services: vec![ServiceName::Residents],
                 database_url: db.url.clone(),
@@ -63,6 +70,7 @@ impl Residents {
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix.clone(),
             },
+            overrides,
             shutdown.clone(),
         )
         .await?;

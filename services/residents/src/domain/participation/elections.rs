@@ -33,6 +33,8 @@ pub enum ElectionCommand {
         district: DistrictCode,
         /// 12-digit community code, already checked against the code table.
         community: String,
+        /// What the election is for.
+        title: String,
         groups: Vec<AgeGroup>,
         eligible_voters: u32,
         opened_at: DateTime<Utc>,
@@ -58,6 +60,10 @@ pub enum ElectionCommand {
 pub struct ElectionFacts {
     pub election_id: String,
     pub district: String,
+    pub community: String,
+    /// The day ages are counted on; `None` only for an event this decider
+    /// did not write.
+    pub opened_at: Option<DateTime<Utc>>,
     pub groups: Vec<AgeGroup>,
     pub eligible_voters: u32,
     /// Candidate id to group id.

@@ -6,7 +6,8 @@
 //! [`ConveningRules`] allow (a petition needs its share of signatures) with at
 //! least the minimum notice; attendance is registered before opening, each
 //! voter once, never more than the eligible; it opens only with a quorum
-//! (strictly more than the quorum share of the eligible); motions are tabled
+//! (strictly more than the quorum share of the eligible) and not before the
+//! time it was announced for, so the notice period means something; motions are tabled
 //! and voted while open, by those present only, once per voter and motion, never
 //! after the motion closed; closing a motion records its counts and why it
 //! passed or failed (strictly more than the passing share of those present
@@ -42,6 +43,8 @@ pub enum MeetingCommand {
         /// 12-digit community code, already checked against the code table.
         community: String,
         kind: MeetingKind,
+        /// What the meeting is about, as announced in the notice.
+        title: String,
         convener: MeetingConvener,
         convened_by: String,
         /// Signatures gathered for a petition; ignored for other conveners.
@@ -116,6 +119,9 @@ impl Motion {
 pub struct MeetingFacts {
     pub meeting_id: String,
     pub district: String,
+    pub community: String,
+    /// `None` only for an event this decider did not write.
+    pub scheduled_at: Option<DateTime<Utc>>,
     pub eligible_count: u32,
     pub quorum: QuorumRules,
     pub phase: MeetingPhase,
@@ -141,6 +147,12 @@ pub struct Meeting;
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
 }
 
 /// The meeting a command acts on, in the caller's district, not yet closed.

@@ -16,6 +16,7 @@ pub(super) fn decide(
             election_id,
             district,
             community,
+            title,
             groups,
             eligible_voters,
             opened_at,
@@ -40,6 +41,7 @@ pub(super) fn decide(
                 groups: groups.iter().map(AgeGroup::to_proto).collect(),
                 eligible_voters,
                 opened_at: timestamp(opened_at),
+                title,
             })
         }
         ElectionCommand::Nominate {
@@ -137,6 +139,10 @@ pub(super) fn evolve(state: ElectionState, event: &ElectionEvent) -> ElectionSta
             ElectionState::Present(ElectionFacts {
                 election_id: e.election_id.clone(),
                 district: e.district.clone(),
+                community: e.community.clone(),
+                opened_at: chrono::DateTime::parse_from_rfc3339(&e.opened_at)
+                    .ok()
+                    .map(|at| at.with_timezone(&chrono::Utc)),
                 groups: e.groups.iter().map(AgeGroup::from_proto).collect(),
                 eligible_voters: e.eligible_voters,
                 candidates: Default::default(),

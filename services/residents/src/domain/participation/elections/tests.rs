@@ -22,6 +22,7 @@ pub(super) fn open_with(groups: Vec<AgeGroup>, eligible_voters: u32) -> Election
         election_id: "e1".into(),
         district: district(DISTRICT),
         community: COMMUNITY.into(),
+        title: "representatives 2026".into(),
         groups,
         eligible_voters,
         opened_at: at(),
@@ -110,6 +111,12 @@ fn opening_records_groups_and_eligible_voters() {
     assert_eq!(e.groups.len(), 3);
     assert_eq!(e.groups[2].max_age, 0, "60+ has no upper bound");
     assert_eq!(e.eligible_voters, 100);
+    assert_eq!(e.title, "representatives 2026");
+    let ElectionState::Present(facts) = given(&[open()]) else {
+        panic!("opened");
+    };
+    assert_eq!(facts.community, COMMUNITY);
+    assert_eq!(facts.opened_at, Some(at()));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use super::{
     MeetingCommand, MeetingError, MeetingEvent, MeetingFacts, MeetingPhase, MeetingState, Motion,
     MotionChoice, QuorumRules, Share, existing, motion_outcome, open_meeting, open_motion,
-    timestamp,
+    parse_timestamp, timestamp,
 };
 use gongzhi_proto::gongzhi::residents::v1 as pb;
 use pb::{MeetingConvener, MeetingKind};
@@ -19,6 +19,7 @@ pub(super) fn decide(
             district,
             community,
             kind,
+            title,
             convener,
             convened_by,
             petition_signatures,
@@ -79,6 +80,7 @@ pub(super) fn decide(
                 notice_given_at: timestamp(notice_given_at),
                 quorum_share: Some(rules.quorum.quorum_share.to_proto()),
                 passing_share: Some(rules.quorum.passing_share.to_proto()),
+                title,
             })
         }
         MeetingCommand::RegisterAttendance {
@@ -118,6 +120,13 @@ pub(super) fn decide(
             let facts = existing(state, &district)?;
             if facts.phase != MeetingPhase::Convened {
                 return Err(MeetingError::AlreadyOpen);
+            }
+            if let Some(scheduled_at) = facts.scheduled_at
+                && opened_at < scheduled_at
+            {
+                return Err(MeetingError::NotYetDue {
+                    scheduled_at: timestamp(scheduled_at),
+                });
             }
             let present = facts.present();
             if !facts
@@ -241,6 +250,8 @@ pub(super) fn evolve(state: MeetingState, event: &MeetingEvent) -> MeetingState 
         (MeetingState::Absent, MeetingEvent::Convened(e)) => MeetingState::Present(MeetingFacts {
             meeting_id: e.meeting_id.clone(),
             district: e.district.clone(),
+            community: e.community.clone(),
+            scheduled_at: parse_timestamp(&e.scheduled_at),
             eligible_count: e.eligible_count,
             quorum: QuorumRules {
                 quorum_share: Share::from_proto(e.quorum_share.as_ref()),

@@ -41,6 +41,8 @@ pub enum MeetingError {
     MoreAttendeesThanEligible { attending: u32, eligible: u32 },
     #[error("meeting is already open")]
     AlreadyOpen,
+    #[error("the meeting was announced for {scheduled_at} and cannot open before")]
+    NotYetDue { scheduled_at: String },
     #[error("{present} present of {eligible} eligible is not more than the quorum share")]
     QuorumNotReached { present: u32, eligible: u32 },
     #[error("meeting is not open")]
@@ -79,6 +81,7 @@ impl MeetingError {
             Self::AlreadyPresent { .. } => "MEETING_ALREADY_PRESENT",
             Self::MoreAttendeesThanEligible { .. } => "MEETING_MORE_ATTENDEES_THAN_ELIGIBLE",
             Self::AlreadyOpen => "MEETING_ALREADY_OPEN",
+            Self::NotYetDue { .. } => "MEETING_NOT_YET_DUE",
             Self::QuorumNotReached { .. } => "MEETING_QUORUM_NOT_REACHED",
             Self::NotOpen => "MEETING_NOT_OPEN",
             Self::MotionAlreadyTabled { .. } => "MOTION_ALREADY_TABLED",

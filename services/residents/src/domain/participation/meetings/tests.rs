@@ -28,6 +28,7 @@ pub(super) fn convene_with(
         district: district(DISTRICT),
         community: COMMUNITY.into(),
         kind: MeetingKind::ResidentsCouncil,
+        title: "stairwell repairs".into(),
         convener,
         convened_by: "worker-1".into(),
         petition_signatures: signatures,
@@ -131,6 +132,12 @@ fn convening_records_the_rules_in_force() {
     assert_eq!(e.quorum_share, Some(Share::HALF.to_proto()));
     assert_eq!(e.passing_share, Some(Share::HALF.to_proto()));
     assert_eq!(e.kind, i32::from(MeetingKind::ResidentsCouncil));
+    assert_eq!(e.title, "stairwell repairs");
+    let MeetingState::Present(facts) = given(&[convene(5)]) else {
+        panic!("convened");
+    };
+    assert_eq!(facts.community, COMMUNITY);
+    assert_eq!(facts.scheduled_at, Some(at(10)));
 }
 
 #[test]
@@ -260,6 +267,21 @@ fn exactly_half_present_is_no_quorum_and_one_more_is() {
         })
     );
     assert!(when(&[convene(6), attend(&["v1", "v2", "v3", "v4"])], open()).is_ok());
+}
+
+#[test]
+fn the_meeting_opens_at_the_announced_time_not_before() {
+    let early = MeetingCommand::Open {
+        district: district(DISTRICT),
+        opened_at: at(10) - Duration::seconds(1),
+    };
+    assert_eq!(
+        when(&[convene(1), attend(&["v1"])], early),
+        Err(MeetingError::NotYetDue {
+            scheduled_at: "2026-03-11T09:00:00.000Z".into()
+        })
+    );
+    assert!(when(&[convene(1), attend(&["v1"])], open()).is_ok());
 }
 
 #[test]

@@ -12,7 +12,7 @@
 use super::*;
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::fresh_database;
-use gongzhi_cli::runtime::{DevConfig, dev_secret, start_dev};
+use gongzhi_cli::runtime::{DevConfig, dev_secret, start_dev, start_serve};
 use gongzhi_grids::app::case_ratings::{CASE_RATINGS, EVALUATED, REFUSED, case_ratings};
 use gongzhi_proto::gongzhi::grids::v1 as grids;
 use gongzhi_proto::gongzhi::grids::v1::case_metrics_service_client::CaseMetricsServiceClient;
