@@ -101,6 +101,8 @@ pub async fn host_services(
                 .context("failed to build the residents service")?;
                 host = host.add_service("residents.residents", residents.residents);
                 host = host.add_service("residents.households", residents.households);
+                host = host.add_service("residents.volunteering", residents.volunteering);
+                host = host.add_service("residents.wishes", residents.wishes);
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }

@@ -16,6 +16,8 @@ use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::volunteering_service_server::VolunteeringServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::wish_service_server::WishServiceServer;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +37,8 @@ pub struct ResidentsDeps {
 pub struct ResidentsService {
     pub residents: ResidentServiceServer<grpc::ResidentGrpc>,
     pub households: HouseholdServiceServer<grpc::HouseholdGrpc>,
+    pub volunteering: VolunteeringServiceServer<grpc::VolunteeringGrpc>,
+    pub wishes: WishServiceServer<grpc::WishGrpc>,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -53,14 +57,28 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             deps.store.clone(),
         )
         .await?;
+    let volunteering = deps
+        .read_models
+        .register(
+            Arc::new(projections::VolunteeringProjection),
+            deps.store.clone(),
+        )
+        .await?;
+    let wishes = deps
+        .read_models
+        .register(Arc::new(projections::WishesProjection), deps.store.clone())
+        .await?;
     let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
         .with_clock(deps.clock.clone());
-    let _ = &participation;
+    let volunteering_app = app::VolunteeringApp::new(participation.clone(), volunteering.clone());
+    let wishes_app = app::WishesApp::new(participation.clone(), wishes.clone());
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
         residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app.clone())),
         households: HouseholdServiceServer::new(grpc::HouseholdGrpc::new(app)),
-        projections: vec![residents, households],
+        volunteering: VolunteeringServiceServer::new(grpc::VolunteeringGrpc::new(volunteering_app)),
+        wishes: WishServiceServer::new(grpc::WishGrpc::new(wishes_app)),
+        projections: vec![residents, households, volunteering, wishes],
     })
 }

@@ -10,6 +10,8 @@ pub mod participation;
 mod queries;
 mod register;
 pub mod sealing;
+pub mod volunteering;
+pub mod wishes;
 
 pub use changes::{ResidentChange, ResidentChangeKind};
 pub use error::AppError;
@@ -17,6 +19,8 @@ pub use households::{HOUSEHOLD_CATEGORY, HouseholdAppError, HouseholdChange, Hou
 pub use participation::{ParticipationApp, ParticipationError, RuleError};
 pub use queries::{CommunityCount, PersonalDataView, ResidentFilter, ResidentPage, ResidentView};
 pub use register::RegisterResident;
+pub use volunteering::{VolunteeringApp, VolunteeringAppError, VolunteeringError};
+pub use wishes::{WishAppError, WishFilter, WishPage, WishView, WishesApp};
 
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_privacy::Vault;

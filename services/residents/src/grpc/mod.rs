@@ -7,7 +7,11 @@ mod households;
 mod receipt;
 mod residents;
 mod validate;
+mod volunteering;
+mod wishes;
 
 pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
 pub use households::HouseholdGrpc;
 pub use residents::ResidentGrpc;
+pub use volunteering::VolunteeringGrpc;
+pub use wishes::WishGrpc;
