@@ -5,6 +5,8 @@
 mod changes;
 mod claim;
 mod error;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod households;
 pub mod participation;
 mod queries;

@@ -32,8 +32,6 @@ mod catalogue;
 mod queries;
 
 #[cfg(test)]
-mod fixture;
-#[cfg(test)]
 mod properties;
 #[cfg(test)]
 mod tests;

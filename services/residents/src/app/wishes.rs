@@ -346,3 +346,7 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
         .ok()
         .map(|time| time.with_timezone(&Utc))
 }
+
+#[cfg(test)]
+#[path = "wishes_tests.rs"]
+mod tests;

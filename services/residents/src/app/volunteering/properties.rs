@@ -9,8 +9,8 @@
 //! command. The read model, fed everything twice, agrees with the store.
 
 use super::catalogue::redemption_id;
-use super::fixture::{Fixture, ORGANISER, context, district};
 use super::*;
+use crate::app::fixture::{Fixture, ORGANISER, context, district};
 use crate::domain::participation::volunteering::{
     Activity, ActivityCommand, Points, PointsCommand, PointsEvent, RewardEvent, points_for,
 };

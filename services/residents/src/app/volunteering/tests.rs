@@ -3,8 +3,8 @@
 //! the read model on SQLite.
 
 use super::catalogue::redemption_id;
-use super::fixture::{DISTRICT, Fixture, ORGANISER, context, district, noon, reason};
 use super::*;
+use crate::app::fixture::{DISTRICT, Fixture, ORGANISER, context, district, noon, reason};
 use crate::domain::participation::volunteering::{
     Activity, ActivityCommand, Points, PointsCommand, PointsEvent,
 };

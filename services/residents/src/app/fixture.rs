@@ -1,11 +1,12 @@
-//! A volunteering app over an in-memory SQLite event store and a SQLite
-//! read model in a temporary directory, with a fake clock: the real
-//! application code, no server, no NATS.
+//! The participation apps (volunteering, wishes) over an in-memory SQLite
+//! event store and SQLite read models in a temporary directory, with a fake
+//! clock: the real application code, no server, no NATS.
 
-use super::{ScheduleActivity, VolunteeringApp};
-use crate::app::ParticipationApp;
+use super::ParticipationApp;
+use super::volunteering::{Organiser, POINTS_CATEGORY, ScheduleActivity, VolunteeringApp};
+use super::wishes::WishesApp;
 use crate::domain::ResidentEvent;
-use crate::projections::VolunteeringProjection;
+use crate::projections::{VolunteeringProjection, WishesProjection};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use gongzhi_divisions::Divisions;
 use gongzhi_eventstore::{
@@ -25,9 +26,10 @@ pub const ORGANISER: &str = "worker-1";
 
 pub struct Fixture {
     pub app: VolunteeringApp,
+    pub wishes: WishesApp,
     pub store: SharedEventStore,
     pub clock: FakeClock,
-    pub read_model: ProjectionHandle,
+    pub read_models: Vec<ProjectionHandle>,
     _read_model_dir: tempfile::TempDir,
 }
 
@@ -58,20 +60,26 @@ impl Fixture {
         store.migrate().await.expect("store migrations");
         let store: SharedEventStore = Arc::new(store);
         let dir = tempfile::tempdir().expect("temporary directory");
-        let read_model = ReadModelDb::sqlite(dir.path())
+        let db = ReadModelDb::sqlite(dir.path())
             .await
-            .expect("read model directory")
+            .expect("read model directory");
+        let volunteering = db
             .register(Arc::new(VolunteeringProjection), store.clone())
+            .await
+            .expect("read model migrations");
+        let wishes = db
+            .register(Arc::new(WishesProjection), store.clone())
             .await
             .expect("read model migrations");
         let clock = FakeClock::at(noon());
         let participation = ParticipationApp::new(store.clone(), Duration::from_secs(5))
             .with_clock(Arc::new(clock.clone()));
         Self {
-            app: VolunteeringApp::new(participation, read_model.clone()),
+            app: VolunteeringApp::new(participation.clone(), volunteering.clone()),
+            wishes: WishesApp::new(participation, wishes.clone()),
             store,
             clock,
-            read_model,
+            read_models: vec![volunteering, wishes],
             _read_model_dir: dir,
         }
     }
@@ -120,7 +128,7 @@ impl Fixture {
             .schedule(
                 &context(ORGANISER, request_id),
                 district(),
-                super::Organiser::Staff,
+                Organiser::Staff,
                 plan,
             )
             .await
@@ -128,18 +136,17 @@ impl Fixture {
         activity_id
     }
 
-    /// Feeds every stored event to the read model, as the runtime would.
+    /// Feeds every stored event to the read models, as the runtime would.
     pub async fn catch_up(&self) {
         let events = self
             .store
             .read_all(0, &AllFilter::everything(), 100_000)
             .await
             .expect("read $all");
-        for event in &events {
-            self.read_model
-                .apply(event)
-                .await
-                .expect("projection applies");
+        for read_model in &self.read_models {
+            for event in &events {
+                read_model.apply(event).await.expect("projection applies");
+            }
         }
     }
 
@@ -155,7 +162,7 @@ impl Fixture {
         resident_id: Uuid,
     ) -> Vec<crate::domain::participation::volunteering::PointsEvent> {
         use crate::domain::participation::volunteering::PointsEvent;
-        let stream = StreamName::new(super::POINTS_CATEGORY, resident_id).expect("stream name");
+        let stream = StreamName::new(POINTS_CATEGORY, resident_id).expect("stream name");
         let events = match self
             .store
             .read_stream(
@@ -181,21 +188,22 @@ impl Fixture {
     /// The balance the points decider holds.
     pub async fn balance(&self, resident_id: Uuid) -> i64 {
         use crate::domain::participation::volunteering::{Points, PointsState};
-        match self
-            .app
-            .state::<Points>(super::POINTS_CATEGORY, &resident_id)
+        let stream = StreamName::new(POINTS_CATEGORY, resident_id).expect("stream name");
+        match gongzhi_commands::load::<Points>(self.store.as_ref(), &stream)
             .await
             .expect("points state")
         {
-            PointsState::Open(account) => account.balance,
-            PointsState::Absent => 0,
+            (PointsState::Open(account), _) => account.balance,
+            (PointsState::Absent, _) => 0,
         }
     }
 }
 
 /// The stable reason code of a refusal, for assertions.
-pub fn reason<T: std::fmt::Debug>(result: Result<T, super::VolunteeringAppError>) -> String {
-    use crate::app::{ParticipationError, RuleError};
+pub fn reason<T: std::fmt::Debug, E: super::RuleError>(
+    result: Result<T, super::ParticipationError<E>>,
+) -> String {
+    use super::ParticipationError;
     match result {
         Err(ParticipationError::Command(gongzhi_commands::CommandError::Domain(rule))) => {
             rule.reason().to_owned()
