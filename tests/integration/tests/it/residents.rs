@@ -7,6 +7,8 @@ mod erasure;
 mod households;
 mod queries;
 mod registration;
+mod volunteering;
+mod wishes;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
