@@ -168,10 +168,10 @@ impl pb::volunteering_service_server::VolunteeringService for VolunteeringGrpc {
         let title = v.text("title", &r.title, MAX_TITLE_CHARS);
         let starts_at = time(&mut v, "starts_at", &r.starts_at);
         let ends_at = time(&mut v, "ends_at", &r.ends_at);
-        if let (Some(starts), Some(ends)) = (starts_at, ends_at) {
-            if ends <= starts {
-                v.add("ends_at", "must be after starts_at");
-            }
+        if let (Some(starts), Some(ends)) = (starts_at, ends_at)
+            && ends <= starts
+        {
+            v.add("ends_at", "must be after starts_at");
         }
         if !(1..=MAX_POINTS_PER_HOUR).contains(&r.points_per_hour) {
             v.add(
