@@ -108,6 +108,8 @@ pub async fn host_services(
                 host = host.add_service("residents.ratings", residents.ratings);
                 host = host.add_service("residents.meetings", residents.meetings);
                 host = host.add_service("residents.elections", residents.elections);
+                host = host.add_service("residents.volunteering", residents.volunteering);
+                host = host.add_service("residents.wishes", residents.wishes);
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }

@@ -19,6 +19,8 @@ use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdSe
 use gongzhi_proto::gongzhi::residents::v1::meeting_service_server::MeetingServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::rating_service_server::RatingServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::volunteering_service_server::VolunteeringServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::wish_service_server::WishServiceServer;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,51 +45,35 @@ pub struct ResidentsService {
     pub ratings: RatingServiceServer<grpc::RatingGrpc>,
     pub meetings: MeetingServiceServer<grpc::MeetingGrpc>,
     pub elections: ElectionServiceServer<grpc::ElectionGrpc>,
+    pub volunteering: VolunteeringServiceServer<grpc::VolunteeringGrpc>,
+    pub wishes: WishServiceServer<grpc::WishGrpc>,
     pub projections: Vec<ProjectionHandle>,
 }
 
 pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionError> {
-    let residents = deps
-        .read_models
-        .register(
-            Arc::new(projections::ResidentsProjection::new(deps.vault.clone())),
-            deps.store.clone(),
-        )
-        .await?;
-    let households = deps
-        .read_models
-        .register(
-            Arc::new(projections::HouseholdsProjection),
-            deps.store.clone(),
-        )
-        .await?;
-    let meetings = deps
-        .read_models
-        .register(
-            Arc::new(projections::MeetingsProjection),
-            deps.store.clone(),
-        )
-        .await?;
-    let elections = deps
-        .read_models
-        .register(
-            Arc::new(projections::ElectionsProjection),
-            deps.store.clone(),
-        )
-        .await?;
+    let register = |projection: Arc<dyn gongzhi_projections::Projection>| {
+        deps.read_models.register(projection, deps.store.clone())
+    };
+    let residents = register(Arc::new(projections::ResidentsProjection::new(
+        deps.vault.clone(),
+    )))
+    .await?;
+    let households = register(Arc::new(projections::HouseholdsProjection)).await?;
+    let ratings = register(Arc::new(projections::RatingsProjection)).await?;
+    let meetings = register(Arc::new(projections::MeetingsProjection)).await?;
+    let elections = register(Arc::new(projections::ElectionsProjection)).await?;
+    let volunteering = register(Arc::new(projections::VolunteeringProjection)).await?;
+    let wishes = register(Arc::new(projections::WishesProjection)).await?;
+
     let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
         .with_clock(deps.clock.clone());
-    let ratings = deps
-        .read_models
-        .register(Arc::new(projections::RatingsProjection), deps.store.clone())
-        .await?;
-    let ratings_app = app::ratings::RatingsApp::new(participation.clone(), ratings.clone());
     let electorate = app::electorate::Electorate::new(
         deps.store.clone(),
         deps.vault.clone(),
         residents.clone(),
         deps.max_wait,
     );
+    let ratings_app = app::ratings::RatingsApp::new(participation.clone(), ratings.clone());
     let meetings_app = app::meetings::MeetingsApp::new(
         participation.clone(),
         electorate.clone(),
@@ -95,7 +81,9 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
         meetings.clone(),
     );
     let elections_app =
-        app::elections::ElectionsApp::new(participation, electorate, elections.clone());
+        app::elections::ElectionsApp::new(participation.clone(), electorate, elections.clone());
+    let volunteering_app = app::VolunteeringApp::new(participation.clone(), volunteering.clone());
+    let wishes_app = app::WishesApp::new(participation, wishes.clone());
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
@@ -104,6 +92,16 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
         ratings: RatingServiceServer::new(grpc::RatingGrpc::new(ratings_app)),
         meetings: MeetingServiceServer::new(grpc::MeetingGrpc::new(meetings_app)),
         elections: ElectionServiceServer::new(grpc::ElectionGrpc::new(elections_app)),
-        projections: vec![residents, households, ratings, meetings, elections],
+        volunteering: VolunteeringServiceServer::new(grpc::VolunteeringGrpc::new(volunteering_app)),
+        wishes: WishServiceServer::new(grpc::WishGrpc::new(wishes_app)),
+        projections: vec![
+            residents,
+            households,
+            ratings,
+            meetings,
+            elections,
+            volunteering,
+            wishes,
+        ],
     })
 }

@@ -8,6 +8,8 @@ pub mod config;
 pub mod elections;
 pub mod electorate;
 mod error;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod households;
 pub mod meetings;
 pub mod participation;
@@ -16,6 +18,8 @@ pub mod ratings;
 mod register;
 mod replay;
 pub mod sealing;
+pub mod volunteering;
+pub mod wishes;
 
 pub use changes::{ResidentChange, ResidentChangeKind};
 pub use error::AppError;
@@ -23,6 +27,8 @@ pub use households::{HOUSEHOLD_CATEGORY, HouseholdAppError, HouseholdChange, Hou
 pub use participation::{ParticipationApp, ParticipationError, RuleError};
 pub use queries::{CommunityCount, PersonalDataView, ResidentFilter, ResidentPage, ResidentView};
 pub use register::RegisterResident;
+pub use volunteering::{VolunteeringApp, VolunteeringAppError, VolunteeringError};
+pub use wishes::{WishAppError, WishFilter, WishPage, WishView, WishesApp};
 
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_privacy::Vault;

@@ -10,6 +10,8 @@ mod ratings;
 mod receipt;
 mod residents;
 mod validate;
+mod volunteering;
+mod wishes;
 
 pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
 pub use elections::ElectionGrpc;
@@ -17,3 +19,5 @@ pub use households::HouseholdGrpc;
 pub use meetings::MeetingGrpc;
 pub use ratings::RatingGrpc;
 pub use residents::ResidentGrpc;
+pub use volunteering::VolunteeringGrpc;
+pub use wishes::WishGrpc;

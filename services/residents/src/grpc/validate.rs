@@ -231,3 +231,19 @@ pub fn page_token(v: &mut Violations, raw: &str) -> Option<Option<String>> {
     )
     .map(|id| Some(id.to_string()))
 }
+
+/// A page token that is a read-model position (lists ordered by when items
+/// were written): `Some(None)` when empty, `None` when invalid.
+pub fn position_page_token(v: &mut Violations, raw: &str) -> Option<Option<i64>> {
+    if raw.is_empty() {
+        return Some(None);
+    }
+    v.check(
+        "page_token",
+        raw.parse::<i64>()
+            .ok()
+            .filter(|position| *position >= 0)
+            .map(Some)
+            .ok_or("not a page token from this service"),
+    )
+}

@@ -5,9 +5,13 @@ mod households;
 mod meetings;
 mod ratings;
 mod residents;
+pub(crate) mod volunteering;
+pub(crate) mod wishes;
 
 pub use elections::{ELECTED, ElectionsProjection, NOT_ELECTED, RUNOFF};
 pub use households::HouseholdsProjection;
 pub use meetings::MeetingsProjection;
 pub use ratings::RatingsProjection;
 pub use residents::ResidentsProjection;
+pub use volunteering::VolunteeringProjection;
+pub use wishes::WishesProjection;

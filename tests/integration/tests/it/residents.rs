@@ -10,6 +10,8 @@ mod meetings;
 mod queries;
 mod ratings;
 mod registration;
+mod volunteering;
+mod wishes;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};

@@ -1,6 +1,7 @@
 //! The reward catalogue (积分兑换): items on offer with their price in points
-//! and their stock. Pure values; the application checks an item here before
-//! it asks the points account to redeem, and takes one from stock after.
+//! and their stock. Pure values and the rules for taking one; each item's
+//! stream (`reward-<uuid>`, see [`super::Reward`]) applies them to its own
+//! stock.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,24 @@ impl RewardItem {
             stock,
         })
     }
+
+    /// One may be taken at `cost`: in stock, and the caller saw the current
+    /// price (a stale price is refused, not charged).
+    pub fn check_redeemable(&self, cost: i64) -> Result<(), CatalogueError> {
+        if self.stock == 0 {
+            return Err(CatalogueError::OutOfStock {
+                item_id: self.item_id.clone(),
+            });
+        }
+        if self.cost != cost {
+            return Err(CatalogueError::CostMismatch {
+                item_id: self.item_id.clone(),
+                given: cost,
+                actual: self.cost,
+            });
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,6 +69,12 @@ pub enum CatalogueError {
         given: i64,
         actual: i64,
     },
+    #[error("catalogue item not found")]
+    NotFound,
+    #[error("item {item_id} is already listed")]
+    AlreadyListed { item_id: String },
+    #[error("item belongs to district {actual}, not {given}")]
+    WrongDistrict { given: String, actual: String },
 }
 
 impl CatalogueError {
@@ -62,6 +87,9 @@ impl CatalogueError {
             Self::UnknownItem { .. } => "REWARD_UNKNOWN_ITEM",
             Self::OutOfStock { .. } => "REWARD_OUT_OF_STOCK",
             Self::CostMismatch { .. } => "REWARD_COST_MISMATCH",
+            Self::NotFound => "REWARD_NOT_FOUND",
+            Self::AlreadyListed { .. } => "REWARD_ALREADY_LISTED",
+            Self::WrongDistrict { .. } => "REWARD_WRONG_DISTRICT",
         }
     }
 }
@@ -97,18 +125,7 @@ impl Catalogue {
                 item_id: item_id.to_owned(),
             });
         };
-        if item.stock == 0 {
-            return Err(CatalogueError::OutOfStock {
-                item_id: item_id.to_owned(),
-            });
-        }
-        if item.cost != cost {
-            return Err(CatalogueError::CostMismatch {
-                item_id: item_id.to_owned(),
-                given: cost,
-                actual: item.cost,
-            });
-        }
+        item.check_redeemable(cost)?;
         Ok(item)
     }
 

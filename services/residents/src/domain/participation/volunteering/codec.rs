@@ -1,4 +1,4 @@
-//! Activity and points events as stored bytes: the proto messages of
+//! Activity, points and reward item events as stored bytes: the proto messages of
 //! `gongzhi.residents.v1` in `volunteering_events.proto`, named by their
 //! full type.
 
@@ -21,6 +21,13 @@ pub enum PointsEvent {
     Refunded(pb::PointsRefunded),
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub enum RewardEvent {
+    Listed(pb::RewardItemListed),
+    Changed(pb::RewardItemChanged),
+    Taken(pb::RewardItemTaken),
+}
+
 pub const ACTIVITY_PLANNED: &str = "gongzhi.residents.v1.ActivityPlanned";
 pub const ACTIVITY_ATTENDANCE_RECORDED: &str = "gongzhi.residents.v1.ActivityAttendanceRecorded";
 pub const ACTIVITY_ATTENDANCE_AMENDED: &str = "gongzhi.residents.v1.ActivityAttendanceAmended";
@@ -28,6 +35,9 @@ pub const ACTIVITY_CERTIFIED: &str = "gongzhi.residents.v1.ActivityCertified";
 pub const POINTS_EARNED: &str = "gongzhi.residents.v1.PointsEarned";
 pub const POINTS_REDEEMED: &str = "gongzhi.residents.v1.PointsRedeemed";
 pub const POINTS_REFUNDED: &str = "gongzhi.residents.v1.PointsRefunded";
+pub const REWARD_ITEM_LISTED: &str = "gongzhi.residents.v1.RewardItemListed";
+pub const REWARD_ITEM_CHANGED: &str = "gongzhi.residents.v1.RewardItemChanged";
+pub const REWARD_ITEM_TAKEN: &str = "gongzhi.residents.v1.RewardItemTaken";
 
 fn decode_as<M: Message + Default>(event_type: &str, payload: &[u8]) -> Result<M, DecodeError> {
     M::decode(payload).map_err(|e| DecodeError::Malformed {
@@ -95,6 +105,33 @@ impl EventCodec for PointsEvent {
     }
 }
 
+impl EventCodec for RewardEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Self::Listed(_) => REWARD_ITEM_LISTED,
+            Self::Changed(_) => REWARD_ITEM_CHANGED,
+            Self::Taken(_) => REWARD_ITEM_TAKEN,
+        }
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        match self {
+            Self::Listed(e) => e.encode_to_vec(),
+            Self::Changed(e) => e.encode_to_vec(),
+            Self::Taken(e) => e.encode_to_vec(),
+        }
+    }
+
+    fn decode(event_type: &str, payload: &[u8]) -> Result<Self, DecodeError> {
+        Ok(match event_type {
+            REWARD_ITEM_LISTED => Self::Listed(decode_as(event_type, payload)?),
+            REWARD_ITEM_CHANGED => Self::Changed(decode_as(event_type, payload)?),
+            REWARD_ITEM_TAKEN => Self::Taken(decode_as(event_type, payload)?),
+            other => return Err(DecodeError::UnknownType(other.to_owned())),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +158,16 @@ mod tests {
         assert_eq!(points.event_type(), POINTS_REFUNDED);
         let decoded = PointsEvent::decode(points.event_type(), &points.encode());
         assert_eq!(decoded, Ok(points));
+
+        let reward = RewardEvent::Taken(pb::RewardItemTaken {
+            item_id: "i1".into(),
+            redemption_id: "r1".into(),
+            stock_after: 3,
+            ..Default::default()
+        });
+        assert_eq!(reward.event_type(), REWARD_ITEM_TAKEN);
+        let decoded = RewardEvent::decode(reward.event_type(), &reward.encode());
+        assert_eq!(decoded, Ok(reward));
     }
 
     #[test]
