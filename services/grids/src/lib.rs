@@ -3,14 +3,16 @@
 //!
 //! [`build`] makes the service from its dependencies, so `gongzhi serve
 //! grids` and the all-in-one `gongzhi dev` host it the same way: three gRPC
-//! services, the Open311 HTTP router, the read models and the overdue
-//! watcher (a background task the host runs until shutdown).
+//! services, the Open311 HTTP router, the read models, the reactor that
+//! opens cases from residents' complaints (fed like a read model) and the
+//! overdue watcher (a background task the host runs until shutdown).
 
 pub mod app;
 pub mod domain;
 pub mod grpc;
 pub mod open311;
 pub mod projections;
+pub mod reactors;
 
 use app::cases::CasesApp;
 use app::config::GridsConfig;
@@ -77,6 +79,10 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         deps.config.clone(),
         deps.max_wait,
     );
+    let complaint_cases = register(Arc::new(reactors::ComplaintCasesReactor::new(
+        cases_app.clone(),
+    )))
+    .await?;
     let catalogue = deps.config.defaults().catalogue.clone();
     let open311 = open311::Open311State::new(
         deps.store.clone(),
@@ -91,6 +97,6 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         metrics: grpc::metrics::CaseMetricsGrpc::new(metrics.clone(), deps.max_wait).into_server(),
         open311,
         overdue: OverdueWatcher::new(cases_app, wake),
-        projections: vec![grid_map, population, cases, metrics],
+        projections: vec![grid_map, population, cases, metrics, complaint_cases],
     })
 }
