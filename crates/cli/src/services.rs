@@ -101,6 +101,9 @@ pub async fn host_services(
                 .context("failed to build the residents service")?;
                 host = host.add_service("residents.residents", residents.residents);
                 host = host.add_service("residents.households", residents.households);
+                host = host.add_service("residents.proposals", residents.proposals);
+                let proposal_overdue = residents.proposal_overdue;
+                watchers.push(background(move |shutdown| proposal_overdue.run(shutdown)));
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }

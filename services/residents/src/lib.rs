@@ -15,6 +15,7 @@ use gongzhi_kernel::Clock;
 use gongzhi_privacy::Vault;
 use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::proposal_service_server::ProposalServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,10 @@ pub struct ResidentsDeps {
 pub struct ResidentsService {
     pub residents: ResidentServiceServer<grpc::ResidentGrpc>,
     pub households: HouseholdServiceServer<grpc::HouseholdGrpc>,
+    pub proposals: ProposalServiceServer<grpc::ProposalGrpc>,
+    /// Flags proposals past their deadline without an answer; run it until
+    /// shutdown.
+    pub proposal_overdue: app::proposals::ProposalOverdueWatcher,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -53,14 +58,25 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             deps.store.clone(),
         )
         .await?;
+    let proposals_projection = projections::ProposalsProjection::new();
+    let proposals_wake = proposals_projection.wake();
+    let proposals = deps
+        .read_models
+        .register(Arc::new(proposals_projection), deps.store.clone())
+        .await?;
     let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
         .with_clock(deps.clock.clone());
-    let _ = &participation;
+    let proposals_app = app::proposals::ProposalsApp::new(participation, proposals.clone());
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
         residents: ResidentServiceServer::new(grpc::ResidentGrpc::new(app.clone())),
         households: HouseholdServiceServer::new(grpc::HouseholdGrpc::new(app)),
-        projections: vec![residents, households],
+        proposals: grpc::ProposalGrpc::new(proposals_app.clone()).into_server(),
+        proposal_overdue: app::proposals::ProposalOverdueWatcher::new(
+            proposals_app,
+            proposals_wake,
+        ),
+        projections: vec![residents, households, proposals],
     })
 }

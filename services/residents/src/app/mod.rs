@@ -7,6 +7,7 @@ mod claim;
 mod error;
 mod households;
 pub mod participation;
+pub mod proposals;
 mod queries;
 mod register;
 pub mod sealing;

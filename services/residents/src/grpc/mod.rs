@@ -4,10 +4,12 @@
 mod access;
 mod errors;
 mod households;
+mod proposals;
 mod receipt;
 mod residents;
 mod validate;
 
 pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET_OFFICER};
 pub use households::HouseholdGrpc;
+pub use proposals::ProposalGrpc;
 pub use residents::ResidentGrpc;
