@@ -162,7 +162,10 @@ mod tests {
         ));
     }
 
-    fn catalogue(classes: &[(&str, &str, &[(&str, &str)])]) -> CategoryCatalogue {
+    /// `(major code, major name, [(minor code, minor name)])`, all events.
+    type Class<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+    fn catalogue(classes: &[Class<'_>]) -> CategoryCatalogue {
         let classes = classes
             .iter()
             .map(|(major, name, minors)| MajorClass {

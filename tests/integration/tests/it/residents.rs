@@ -5,6 +5,7 @@ mod access;
 mod embedded;
 mod erasure;
 mod households;
+mod proposals;
 mod queries;
 mod registration;
 
