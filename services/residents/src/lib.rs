@@ -1,6 +1,8 @@
 //! The residents context: the registry of actual population (实有人口) of a
 //! district, with personal data sealed per person so that erasing the
-//! person's key erases it from the whole history.
+//! person's key erases it from the whole history; and residents'
+//! participation: proposals and complaints (a street complaint follows the
+//! grid case opened for it, through grids' events).
 //!
 //! [`build`] makes the service from its dependencies, so `gongzhi serve
 //! residents` and the all-in-one `gongzhi dev` host it the same way.
@@ -9,6 +11,7 @@ pub mod app;
 pub mod domain;
 pub mod grpc;
 pub mod projections;
+pub mod reactors;
 
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_kernel::Clock;
@@ -67,6 +70,15 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
     let participation = app::ParticipationApp::new(deps.store.clone(), deps.max_wait)
         .with_clock(deps.clock.clone());
     let proposals_app = app::proposals::ProposalsApp::new(participation, proposals.clone());
+    let complaint_outcomes = deps
+        .read_models
+        .register(
+            Arc::new(reactors::ComplaintOutcomesReactor::new(
+                proposals_app.clone(),
+            )),
+            deps.store.clone(),
+        )
+        .await?;
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
@@ -77,6 +89,6 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             proposals_app,
             proposals_wake,
         ),
-        projections: vec![residents, households, proposals],
+        projections: vec![residents, households, proposals, complaint_outcomes],
     })
 }

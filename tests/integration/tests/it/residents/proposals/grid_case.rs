@@ -210,6 +210,156 @@ async fn a_street_complaint_becomes_a_grid_case_through_nats() -> anyhow::Result
     service.stop().await
 }
 
+/// The case drives the complaint back: dispatching it makes the unit the
+/// complaint's owner with the case's handle deadline, closing it answers the
+/// complaint in public with the unit's feedback.
+#[tokio::test]
+async fn the_grid_case_assigns_and_answers_the_complaint() -> anyhow::Result<()> {
+    let service = start_both().await?;
+    let mut residents = service.client().await?;
+    let mut proposals = proposals_client(&service).await?;
+    let mut cases = CaseServiceClient::connect(format!("http://{}", service.started.addr)).await?;
+    let (resident, _) = register_nth(&mut residents, 1).await?;
+    let as_resident = resident_token(&resident)?;
+    let (lamp, lamp_at) = raise(
+        &mut proposals,
+        complaint_request("lamp", &resident, "路灯"),
+        &as_resident,
+    )
+    .await?;
+    let case_id = case_of(&reactor(&service.started.projections)?, &lamp, lamp_at).await?;
+    let outcomes = service
+        .started
+        .projections
+        .iter()
+        .find(|p| p.name() == gongzhi_residents::reactors::COMPLAINT_OUTCOMES)
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("the residents service hosts no outcomes reactor"))?;
+
+    let centre = token(&["command_center"], &[DISTRICT])?;
+    let unit = staff("unit-lighting", &["department"], &[DISTRICT])?;
+    cases
+        .register_case(authorized(
+            grids::RegisterCaseRequest {
+                request_id: "register".into(),
+                district: DISTRICT.into(),
+                case_id: case_id.clone(),
+            },
+            &centre,
+        )?)
+        .await?;
+    let dispatched = cases
+        .dispatch_case(authorized(
+            grids::DispatchCaseRequest {
+                request_id: "dispatch".into(),
+                district: DISTRICT.into(),
+                case_id: case_id.clone(),
+                unit_id: "unit-lighting".into(),
+            },
+            &centre,
+        )?)
+        .await?
+        .into_inner();
+    outcomes
+        .wait_for(
+            dispatched.receipt.map_or(0, |r| r.position),
+            Duration::from_secs(20),
+        )
+        .await?;
+    let position = head(&service).await?;
+    let case = cases
+        .get_case(authorized(
+            grids::GetCaseRequest {
+                district: DISTRICT.into(),
+                case_id: case_id.clone(),
+                min_position: position,
+            },
+            &centre,
+        )?)
+        .await?
+        .into_inner()
+        .case
+        .ok_or_else(|| anyhow::anyhow!("no case"))?;
+    let handle_deadline = case
+        .deadlines
+        .iter()
+        .find(|d| d.stage == grids::CaseStage::Handle as i32)
+        .map(|d| d.deadline.clone())
+        .ok_or_else(|| anyhow::anyhow!("a registered case has a handle deadline"))?;
+    let owned = get(&mut proposals, &lamp, position, &as_resident).await?;
+    assert_eq!(owned.status, pb::ProposalStatus::Assigned as i32);
+    assert_eq!(
+        owned.owner.map(|o| (o.kind, o.id)),
+        Some((
+            pb::ProposalOwnerKind::Unit as i32,
+            "unit-lighting".to_owned()
+        ))
+    );
+    assert_eq!(owned.deadline, handle_deadline);
+
+    cases
+        .give_feedback(authorized(
+            grids::GiveFeedbackRequest {
+                request_id: "feedback".into(),
+                district: DISTRICT.into(),
+                case_id: case_id.clone(),
+                unit_id: String::new(),
+                result: "已更换灯泡".into(),
+            },
+            &unit,
+        )?)
+        .await?;
+    cases
+        .verify_case(authorized(
+            grids::VerifyCaseRequest {
+                request_id: "verify".into(),
+                district: DISTRICT.into(),
+                case_id: case_id.clone(),
+                passed: true,
+                note: String::new(),
+            },
+            &centre,
+        )?)
+        .await?;
+    let closed = cases
+        .close_case(authorized(
+            grids::CloseCaseRequest {
+                request_id: "close".into(),
+                district: DISTRICT.into(),
+                case_id: case_id.clone(),
+            },
+            &centre,
+        )?)
+        .await?
+        .into_inner();
+    outcomes
+        .wait_for(
+            closed.receipt.map_or(0, |r| r.position),
+            Duration::from_secs(20),
+        )
+        .await?;
+    let answered = get(&mut proposals, &lamp, head(&service).await?, &as_resident).await?;
+    assert_eq!(answered.status, pb::ProposalStatus::Answered as i32);
+    assert_eq!(
+        answered.answer,
+        format!("网格案件 {case_id} 已办结。处置结果：已更换灯泡")
+    );
+    assert_eq!(
+        answered.answered_by.map(|o| (o.kind, o.id)),
+        Some((
+            pb::ProposalOwnerKind::Unit as i32,
+            "unit-lighting".to_owned()
+        ))
+    );
+    assert!(!answered.answered_by_admin, "the owning unit answered");
+
+    // Replaying the case (a rebuild of the reactor) writes nothing twice.
+    let events = proposal_events(&service).await?;
+    outcomes.rebuild(|_| {}).await?;
+    assert_eq!(proposal_events(&service).await?, events);
+    service.stop().await
+}
+
 /// A catalogue with no match and no "other" category is a refusal no retry
 /// changes: the reactor records it and acknowledges the event.
 #[tokio::test]
