@@ -151,7 +151,7 @@ impl ProposalService for ProposalGrpc {
         let r = request.into_inner();
         let mut v = Violations::default();
         let target = validate::target(&mut v, &r.request_id, &r.district, &r.proposal_id);
-        let answer = v.text("answer", &r.answer, validate::MAX_TEXT_CHARS);
+        let answer = validate::long_text(&mut v, "answer", &r.answer, validate::MAX_TEXT_CHARS);
         v.finish()?;
         let (district, proposal_id) = both(target)?;
         let answer = answer.ok_or_else(missing)?;

@@ -50,13 +50,18 @@ pub fn request_id_for(action: &str, event_id: Uuid) -> String {
     format!("complaint-{action}-{event_id}")
 }
 
-/// The public answer from the feedback the case closed on.
+/// As long as an answer may be (the decider's limit).
+const MAX_ANSWER_CHARS: usize = 2000;
+
+/// The public answer from the feedback the case closed on, cut to the
+/// longest answer the decider takes.
 pub fn answer_text(case_id: &str, result: &str) -> String {
-    if result.trim().is_empty() {
+    let text = if result.trim().is_empty() {
         format!("网格案件 {case_id} 已办结。")
     } else {
         format!("网格案件 {case_id} 已办结。处置结果：{}", result.trim())
-    }
+    };
+    text.chars().take(MAX_ANSWER_CHARS).collect()
 }
 
 pub struct ComplaintOutcomesReactor {
@@ -365,5 +370,6 @@ mod tests {
             "网格案件 c-1 已办结。处置结果：已更换灯泡"
         );
         assert_eq!(answer_text("c-1", ""), "网格案件 c-1 已办结。");
+        assert_eq!(answer_text("c-1", &"长".repeat(3000)).chars().count(), 2000);
     }
 }

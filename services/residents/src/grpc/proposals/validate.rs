@@ -25,6 +25,36 @@ pub fn missing() -> ApiError {
     ApiError::invalid_argument(Vec::new())
 }
 
+/// Required free text that may run over several lines (a body, an answer):
+/// trimmed, at most `max_chars`, no control characters but line breaks and
+/// tabs.
+pub fn long_text(v: &mut Violations, field: &str, raw: &str, max_chars: usize) -> Option<String> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        v.add(field, "required");
+        return None;
+    }
+    let chars = trimmed.chars().count();
+    if chars > max_chars {
+        v.add(
+            field,
+            format!("must be at most {max_chars} characters, got {chars}"),
+        );
+        return None;
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        v.add(
+            field,
+            "must not contain control characters other than line breaks",
+        );
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
 fn kind(v: &mut Violations, raw: i32) -> Option<ProposalKind> {
     match ProposalKind::try_from(raw) {
         Ok(kind @ (ProposalKind::Proposal | ProposalKind::Complaint)) => Some(kind),
@@ -110,7 +140,7 @@ pub fn raise(request: &pb::RaiseProposalRequest) -> Result<RaiseProposal, ApiErr
     let resident_id = v.resident_id(&request.resident_id);
     let kind = kind(&mut v, request.kind);
     let title = v.text("title", &request.title, MAX_TITLE_CHARS);
-    let body = v.text("body", &request.body, MAX_TEXT_CHARS);
+    let body = long_text(&mut v, "body", &request.body, MAX_TEXT_CHARS);
     let community = v.community(&request.community, district.as_ref());
     let problem = street_problem(
         &mut v,
@@ -341,6 +371,16 @@ mod tests {
         request.kind = ProposalKind::Proposal as i32;
         let error = raise(&request).err().unwrap_or_else(|| panic!("refused"));
         assert_eq!(fields(error), vec!["street_problem"]);
+    }
+
+    #[test]
+    fn a_body_may_have_several_lines_but_no_other_control_characters() {
+        let mut request = complaint();
+        request.body = "第一行\r\n第二行\t完".into();
+        assert!(raise(&request).is_ok());
+        request.body = "响铃\u{7}".into();
+        let error = raise(&request).err().unwrap_or_else(|| panic!("refused"));
+        assert_eq!(fields(error), vec!["body"]);
     }
 
     #[test]

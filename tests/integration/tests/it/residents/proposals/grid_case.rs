@@ -20,6 +20,9 @@ use std::sync::Arc;
 
 const CASE_REPORTED: &str = "gongzhi.grids.v1.CaseReported";
 
+/// Longest a test waits for a reactor to take an event from the bus.
+const BUS_WAIT: Duration = Duration::from_secs(30);
+
 /// Residents and grids in one process, as `gongzhi serve residents grids`.
 async fn start_both() -> anyhow::Result<Residents> {
     let db = fresh_database().await?;
@@ -37,7 +40,9 @@ async fn start_both() -> anyhow::Result<Residents> {
             http_listen: "127.0.0.1:0".parse()?,
             jwt_secret: SECRET.to_vec(),
             master_key: Some(master_key.clone()),
-            max_wait: Duration::from_secs(10),
+            // An upper bound only: generous, as the path crosses NATS twice
+            // on a machine that may be busy.
+            max_wait: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
         },
@@ -68,7 +73,7 @@ async fn case_of(
     proposal_id: &str,
     position: u64,
 ) -> anyhow::Result<String> {
-    reactor.wait_for(position, Duration::from_secs(20)).await?;
+    reactor.wait_for(position, BUS_WAIT).await?;
     let link = complaint_case(reactor, proposal_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the reactor recorded nothing for {proposal_id}"))?;
@@ -125,7 +130,7 @@ async fn a_street_complaint_becomes_a_grid_case_through_nats() -> anyhow::Result
     let reactor = reactor(&service.started.projections)?;
     let lamp_case = case_of(&reactor, &lamp, lamp_at).await?;
     let noise_case = case_of(&reactor, &noise, noise_at).await?;
-    reactor.wait_for(bench_at, Duration::from_secs(20)).await?;
+    reactor.wait_for(bench_at, BUS_WAIT).await?;
     assert_eq!(complaint_case(&reactor, &bench).await?, None);
 
     let position = head(&service).await?;
@@ -261,10 +266,7 @@ async fn the_grid_case_assigns_and_answers_the_complaint() -> anyhow::Result<()>
         .await?
         .into_inner();
     outcomes
-        .wait_for(
-            dispatched.receipt.map_or(0, |r| r.position),
-            Duration::from_secs(20),
-        )
+        .wait_for(dispatched.receipt.map_or(0, |r| r.position), BUS_WAIT)
         .await?;
     let position = head(&service).await?;
     let case = cases
@@ -333,10 +335,7 @@ async fn the_grid_case_assigns_and_answers_the_complaint() -> anyhow::Result<()>
         .await?
         .into_inner();
     outcomes
-        .wait_for(
-            closed.receipt.map_or(0, |r| r.position),
-            Duration::from_secs(20),
-        )
+        .wait_for(closed.receipt.map_or(0, |r| r.position), BUS_WAIT)
         .await?;
     let answered = get(&mut proposals, &lamp, head(&service).await?, &as_resident).await?;
     assert_eq!(answered.status, pb::ProposalStatus::Answered as i32);
