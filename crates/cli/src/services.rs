@@ -110,6 +110,9 @@ pub async fn host_services(
                 host = host.add_service("residents.elections", residents.elections);
                 host = host.add_service("residents.volunteering", residents.volunteering);
                 host = host.add_service("residents.wishes", residents.wishes);
+                host = host.add_service("residents.proposals", residents.proposals);
+                let proposal_overdue = residents.proposal_overdue;
+                watchers.push(background(move |shutdown| proposal_overdue.run(shutdown)));
                 projections.extend(residents.projections);
                 contexts.push(gongzhi_residents::CONTEXT);
             }

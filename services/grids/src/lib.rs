@@ -3,14 +3,16 @@
 //!
 //! [`build`] makes the service from its dependencies, so `gongzhi serve
 //! grids` and the all-in-one `gongzhi dev` host it the same way: three gRPC
-//! services, the Open311 HTTP router, the read models and the overdue
-//! watcher (a background task the host runs until shutdown).
+//! services, the Open311 HTTP router, the read models, the reactor that
+//! opens cases from residents' complaints (fed like a read model) and the
+//! overdue watcher (a background task the host runs until shutdown).
 
 pub mod app;
 pub mod domain;
 pub mod grpc;
 pub mod open311;
 pub mod projections;
+pub mod reactors;
 
 use app::cases::CasesApp;
 use app::config::GridsConfig;
@@ -81,6 +83,10 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         cases_app.clone(),
     )))
     .await?;
+    let complaint_cases = register(Arc::new(reactors::ComplaintCasesReactor::new(
+        cases_app.clone(),
+    )))
+    .await?;
     let catalogue = deps.config.defaults().catalogue.clone();
     let open311 = open311::Open311State::new(
         deps.store.clone(),
@@ -95,6 +101,13 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         metrics: grpc::metrics::CaseMetricsGrpc::new(metrics.clone(), deps.max_wait).into_server(),
         open311,
         overdue: OverdueWatcher::new(cases_app, wake),
-        projections: vec![grid_map, population, cases, metrics, case_ratings],
+        projections: vec![
+            grid_map,
+            population,
+            cases,
+            metrics,
+            case_ratings,
+            complaint_cases,
+        ],
     })
 }

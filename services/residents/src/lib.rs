@@ -1,6 +1,8 @@
 //! The residents context: the registry of actual population (实有人口) of a
 //! district, with personal data sealed per person so that erasing the
-//! person's key erases it from the whole history.
+//! person's key erases it from the whole history; and residents'
+//! participation: proposals and complaints (a street complaint follows the
+//! grid case opened for it, through grids' events).
 //!
 //! [`build`] makes the service from its dependencies, so `gongzhi serve
 //! residents` and the all-in-one `gongzhi dev` host it the same way.
@@ -9,6 +11,7 @@ pub mod app;
 pub mod domain;
 pub mod grpc;
 pub mod projections;
+pub mod reactors;
 
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_kernel::Clock;
@@ -17,6 +20,7 @@ use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::residents::v1::election_service_server::ElectionServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::household_service_server::HouseholdServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::meeting_service_server::MeetingServiceServer;
+use gongzhi_proto::gongzhi::residents::v1::proposal_service_server::ProposalServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::rating_service_server::RatingServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::resident_service_server::ResidentServiceServer;
 use gongzhi_proto::gongzhi::residents::v1::volunteering_service_server::VolunteeringServiceServer;
@@ -47,6 +51,10 @@ pub struct ResidentsService {
     pub elections: ElectionServiceServer<grpc::ElectionGrpc>,
     pub volunteering: VolunteeringServiceServer<grpc::VolunteeringGrpc>,
     pub wishes: WishServiceServer<grpc::WishGrpc>,
+    pub proposals: ProposalServiceServer<grpc::ProposalGrpc>,
+    /// Flags proposals past their deadline without an answer; run it until
+    /// shutdown.
+    pub proposal_overdue: app::proposals::ProposalOverdueWatcher,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -83,7 +91,15 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
     let elections_app =
         app::elections::ElectionsApp::new(participation.clone(), electorate, elections.clone());
     let volunteering_app = app::VolunteeringApp::new(participation.clone(), volunteering.clone());
-    let wishes_app = app::WishesApp::new(participation, wishes.clone());
+    let wishes_app = app::WishesApp::new(participation.clone(), wishes.clone());
+    let proposals_projection = projections::ProposalsProjection::new();
+    let proposals_wake = proposals_projection.wake();
+    let proposals = register(Arc::new(proposals_projection)).await?;
+    let proposals_app = app::proposals::ProposalsApp::new(participation.clone(), proposals.clone());
+    let complaint_outcomes = register(Arc::new(reactors::ComplaintOutcomesReactor::new(
+        proposals_app.clone(),
+    )))
+    .await?;
     let app = app::ResidentsApp::new(deps.store, deps.vault, residents.clone(), deps.max_wait)
         .with_households(households.clone());
     Ok(ResidentsService {
@@ -102,6 +118,13 @@ pub async fn build(deps: ResidentsDeps) -> Result<ResidentsService, ProjectionEr
             elections,
             volunteering,
             wishes,
+            proposals,
+            complaint_outcomes,
         ],
+        proposals: grpc::ProposalGrpc::new(proposals_app.clone()).into_server(),
+        proposal_overdue: app::proposals::ProposalOverdueWatcher::new(
+            proposals_app,
+            proposals_wake,
+        ),
     })
 }

@@ -128,6 +128,7 @@ pub(super) async fn post(
             reported_by: context.caller.subject.clone(),
             reported_at: Utc::now(),
             register_deadline: None,
+            origin: String::new(),
         }),
     };
     let receipt = execute::<Case>(

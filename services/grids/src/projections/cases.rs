@@ -82,8 +82,8 @@ async fn reported(
     let community = e.grid.get(..12).unwrap_or_default().to_owned();
     sqlx::query(
         "INSERT INTO cases (case_id, district, grid, community, category, source, urgency, status, description, \
-         latitude, longitude, reported_by, reported_at, register_deadline) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (case_id) DO NOTHING",
+         latitude, longitude, reported_by, reported_at, register_deadline, origin) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (case_id) DO NOTHING",
     )
     .bind(e.case_id.clone())
     .bind(e.district.clone())
@@ -99,6 +99,7 @@ async fn reported(
     .bind(e.reported_by.clone())
     .bind(e.reported_at.clone())
     .bind(e.register_deadline.clone())
+    .bind(e.origin.clone())
     .execute(&mut *connection)
     .await?;
     Ok(())

@@ -13,6 +13,7 @@ pub(crate) mod fixture;
 mod households;
 pub mod meetings;
 pub mod participation;
+pub mod proposals;
 mod queries;
 pub mod ratings;
 mod register;

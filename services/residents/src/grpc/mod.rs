@@ -6,6 +6,7 @@ mod elections;
 mod errors;
 mod households;
 mod meetings;
+mod proposals;
 mod ratings;
 mod receipt;
 mod residents;
@@ -17,6 +18,7 @@ pub use access::{CITY_READER, COMMUNITY_WORKER, DISTRICT_ADMIN, RESIDENT, STREET
 pub use elections::ElectionGrpc;
 pub use households::HouseholdGrpc;
 pub use meetings::MeetingGrpc;
+pub use proposals::ProposalGrpc;
 pub use ratings::RatingGrpc;
 pub use residents::ResidentGrpc;
 pub use volunteering::VolunteeringGrpc;

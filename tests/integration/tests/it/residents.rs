@@ -7,6 +7,7 @@ mod embedded;
 mod erasure;
 mod households;
 mod meetings;
+mod proposals;
 mod queries;
 mod ratings;
 mod registration;

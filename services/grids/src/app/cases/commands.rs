@@ -29,6 +29,9 @@ pub struct ReportCase {
     pub latitude: f64,
     pub longitude: f64,
     pub reported_by: String,
+    /// What raised it in another context (`residents/proposal/<uuid>`);
+    /// empty for reports made here.
+    pub origin: String,
 }
 
 /// A change to an existing case.
@@ -121,6 +124,7 @@ impl CasesApp {
                 reported_by: report.reported_by,
                 reported_at: now,
                 register_deadline: timing.deadline(Stage::Register, now)?,
+                origin: report.origin,
             }),
         };
         let receipt = self.run(context, case_id, command, 0).await?;

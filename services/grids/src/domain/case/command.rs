@@ -34,6 +34,9 @@ pub struct CaseReport {
     pub reported_by: String,
     pub reported_at: DateTime<Utc>,
     pub register_deadline: Option<DateTime<Utc>>,
+    /// What raised the case in another context (`residents/proposal/<uuid>`);
+    /// empty for reports made to the grids service directly.
+    pub origin: String,
 }
 
 /// The time limits set when a case is registered (立案).

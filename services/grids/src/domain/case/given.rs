@@ -66,6 +66,7 @@ pub fn case_report() -> CaseReport {
         reported_by: "worker-7".into(),
         reported_at: t(0),
         register_deadline: Some(t(30)),
+        origin: String::new(),
     }
 }
 

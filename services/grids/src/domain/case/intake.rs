@@ -57,6 +57,7 @@ pub(super) fn report(district: &DistrictCode, report: CaseReport) -> Result<Case
         reported_by,
         reported_at: stamp(report.reported_at),
         register_deadline: stamp_optional(report.register_deadline),
+        origin: report.origin.trim().to_owned(),
     }))
 }
 

@@ -33,6 +33,7 @@ fn a_report_opens_the_case() {
             reported_by: "worker-7".into(),
             reported_at: "2026-11-25T01:00:00Z".into(),
             register_deadline: "2026-11-25T01:30:00Z".into(),
+            origin: String::new(),
         })
     );
     let facts = facts(&base());

@@ -111,5 +111,6 @@ pub fn case(row: CaseRow) -> pb::Case {
         summoned_units: row.summoned_units.into_iter().map(summoned).collect(),
         closed_at: row.closed_at,
         closed_on_time: row.closed_on_time,
+        origin: row.origin,
     }
 }

@@ -156,6 +156,7 @@ pub fn report(
         } else {
             reported_by
         },
+        origin: String::new(),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct CaseRow {
     pub closed_at: String,
     pub closed_on_time: bool,
     pub summoned_units: Vec<SummonedUnitRow>,
+    /// What raised it in another context, '' for reports made here.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +168,7 @@ fn case_row(row: &AnyRow) -> Result<CaseRow, sqlx::Error> {
         closed_at: row.try_get("closed_at")?,
         closed_on_time: flag(row, "closed_on_time")?,
         summoned_units: Vec::new(),
+        origin: row.try_get("origin")?,
     })
 }
 

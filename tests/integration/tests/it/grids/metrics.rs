@@ -142,6 +142,7 @@ fn actions(case_id: &str, plan: Plan) -> anyhow::Result<Vec<CaseAction>> {
             reported_by: "worker-li".to_owned(),
             reported_at,
             register_deadline: None,
+            origin: String::new(),
         }),
         CaseAction::Register {
             registered_at: hours(1),

@@ -100,6 +100,7 @@ impl Reactor {
             latitude: 29.52,
             longitude: 106.54,
             reported_by: "worker-li".into(),
+            origin: String::new(),
         };
         let (case_id, _) = self
             .cases
