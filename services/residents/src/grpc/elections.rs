@@ -7,12 +7,11 @@ use super::access::{ensure_acts_for, ensure_participant_read, ensure_write};
 use super::errors::participation_error;
 use super::meetings::{MAX_TITLE_CHARS, page_size, page_token};
 use super::receipt::receipt;
-use super::validate::Violations;
+use super::validate::{Violations, invalid};
 use crate::app::elections::{
     CreateElection, ElectionAppError, ElectionPhase, ElectionView, ElectionsApp, GroupResultView,
 };
 use crate::domain::participation::elections::AgeGroup;
-use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::residents::v1 as pb;
 use gongzhi_server::{ApiError, Caller, CommandContext};
 use std::collections::BTreeSet;
@@ -37,20 +36,6 @@ impl ElectionGrpc {
 
 fn election_error(error: ElectionAppError) -> ApiError {
     participation_error(error, "election")
-}
-
-fn invalid() -> Status {
-    ApiError::invalid_argument(Vec::new()).into()
-}
-
-fn target(
-    v: &mut Violations,
-    request_id: &str,
-    district: &str,
-    election_id: &str,
-) -> (Option<DistrictCode>, Option<Uuid>) {
-    v.request_id(request_id);
-    (v.district(district), v.uuid("election_id", election_id))
 }
 
 /// Groups in form only (ids present and short); ranges, overlaps and seats
@@ -217,7 +202,8 @@ impl pb::election_service_server::ElectionService for ElectionGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, election_id) = target(&mut v, &r.request_id, &r.district, &r.election_id);
+        let (district, election_id) =
+            v.target(&r.request_id, &r.district, "election_id", &r.election_id);
         let candidate = v.uuid("resident_id", &r.resident_id);
         v.finish()?;
         let (Some(district), Some(election_id), Some(candidate)) =
@@ -245,7 +231,8 @@ impl pb::election_service_server::ElectionService for ElectionGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, election_id) = target(&mut v, &r.request_id, &r.district, &r.election_id);
+        let (district, election_id) =
+            v.target(&r.request_id, &r.district, "election_id", &r.election_id);
         let voter = v.uuid("resident_id", &r.resident_id);
         let candidates = candidates(&mut v, &r.candidate_ids);
         v.finish()?;
@@ -273,7 +260,8 @@ impl pb::election_service_server::ElectionService for ElectionGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, election_id) = target(&mut v, &r.request_id, &r.district, &r.election_id);
+        let (district, election_id) =
+            v.target(&r.request_id, &r.district, "election_id", &r.election_id);
         v.finish()?;
         let (Some(district), Some(election_id)) = (district, election_id) else {
             return Err(invalid());

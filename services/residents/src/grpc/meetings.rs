@@ -13,7 +13,7 @@ use super::access::{
 };
 use super::errors::participation_error;
 use super::receipt::receipt;
-use super::validate::Violations;
+use super::validate::{Violations, invalid};
 use crate::app::meetings::{
     ConveneMeeting, MeetingAppError, MeetingChange, MeetingView, MeetingsApp, MotionView,
 };
@@ -65,21 +65,6 @@ impl MeetingGrpc {
 
 fn meeting_error(error: MeetingAppError) -> ApiError {
     participation_error(error, "meeting")
-}
-
-fn invalid() -> Status {
-    ApiError::invalid_argument(Vec::new()).into()
-}
-
-/// Request id, district and meeting id, which every command names.
-fn target(
-    v: &mut Violations,
-    request_id: &str,
-    district: &str,
-    meeting_id: &str,
-) -> (Option<DistrictCode>, Option<Uuid>) {
-    v.request_id(request_id);
-    (v.district(district), v.uuid("meeting_id", meeting_id))
 }
 
 fn kind(v: &mut Violations, raw: i32) -> Option<MeetingKind> {
@@ -351,7 +336,8 @@ impl pb::meeting_service_server::MeetingService for MeetingGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, meeting_id) = target(&mut v, &r.request_id, &r.district, &r.meeting_id);
+        let (district, meeting_id) =
+            v.target(&r.request_id, &r.district, "meeting_id", &r.meeting_id);
         let voters = resident_ids(
             &mut v,
             "resident_ids",
@@ -387,7 +373,8 @@ impl pb::meeting_service_server::MeetingService for MeetingGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, meeting_id) = target(&mut v, &r.request_id, &r.district, &r.meeting_id);
+        let (district, meeting_id) =
+            v.target(&r.request_id, &r.district, "meeting_id", &r.meeting_id);
         v.finish()?;
         let (Some(district), Some(meeting_id)) = (district, meeting_id) else {
             return Err(invalid());
@@ -414,7 +401,8 @@ impl pb::meeting_service_server::MeetingService for MeetingGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, meeting_id) = target(&mut v, &r.request_id, &r.district, &r.meeting_id);
+        let (district, meeting_id) =
+            v.target(&r.request_id, &r.district, "meeting_id", &r.meeting_id);
         let title = v.text("title", &r.title, MAX_TITLE_CHARS);
         v.finish()?;
         let (Some(district), Some(meeting_id), Some(title)) = (district, meeting_id, title) else {
@@ -440,7 +428,8 @@ impl pb::meeting_service_server::MeetingService for MeetingGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, meeting_id) = target(&mut v, &r.request_id, &r.district, &r.meeting_id);
+        let (district, meeting_id) =
+            v.target(&r.request_id, &r.district, "meeting_id", &r.meeting_id);
         let motion_id = v.uuid("motion_id", &r.motion_id);
         let voter = v.uuid("resident_id", &r.resident_id);
         let choice = choice(&mut v, r.choice);
@@ -476,7 +465,8 @@ impl pb::meeting_service_server::MeetingService for MeetingGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, meeting_id) = target(&mut v, &r.request_id, &r.district, &r.meeting_id);
+        let (district, meeting_id) =
+            v.target(&r.request_id, &r.district, "meeting_id", &r.meeting_id);
         let motion_id = v.uuid("motion_id", &r.motion_id);
         v.finish()?;
         let (Some(district), Some(meeting_id), Some(motion_id)) = (district, meeting_id, motion_id)
@@ -505,7 +495,8 @@ impl pb::meeting_service_server::MeetingService for MeetingGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, meeting_id) = target(&mut v, &r.request_id, &r.district, &r.meeting_id);
+        let (district, meeting_id) =
+            v.target(&r.request_id, &r.district, "meeting_id", &r.meeting_id);
         v.finish()?;
         let (Some(district), Some(meeting_id)) = (district, meeting_id) else {
             return Err(invalid());

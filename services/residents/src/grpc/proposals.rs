@@ -101,7 +101,7 @@ impl ProposalService for ProposalGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let target = validate::target(&mut v, &r.request_id, &r.district, &r.proposal_id);
+        let target = v.target(&r.request_id, &r.district, "proposal_id", &r.proposal_id);
         let owner = validate::owner(&mut v, r.owner.as_ref());
         let deadline = validate::deadline(&mut v, &r.deadline);
         v.finish()?;
@@ -126,7 +126,7 @@ impl ProposalService for ProposalGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let target = validate::target(&mut v, &r.request_id, &r.district, &r.proposal_id);
+        let target = v.target(&r.request_id, &r.district, "proposal_id", &r.proposal_id);
         let resident_id = v.resident_id(&r.resident_id);
         v.finish()?;
         let (district, proposal_id) = both(target)?;
@@ -150,7 +150,7 @@ impl ProposalService for ProposalGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let target = validate::target(&mut v, &r.request_id, &r.district, &r.proposal_id);
+        let target = v.target(&r.request_id, &r.district, "proposal_id", &r.proposal_id);
         let answer = validate::long_text(&mut v, "answer", &r.answer, validate::MAX_TEXT_CHARS);
         v.finish()?;
         let (district, proposal_id) = both(target)?;
@@ -178,7 +178,7 @@ impl ProposalService for ProposalGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let target = validate::target(&mut v, &r.request_id, &r.district, &r.proposal_id);
+        let target = v.target(&r.request_id, &r.district, "proposal_id", &r.proposal_id);
         v.finish()?;
         let (district, proposal_id) = both(target)?;
         ensure_write(&caller, &district)?;

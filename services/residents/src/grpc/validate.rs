@@ -79,6 +79,19 @@ impl Violations {
         Some(Some(grid))
     }
 
+    /// Request id, district and the item a command acts on: what every
+    /// command on an existing item names.
+    pub fn target(
+        &mut self,
+        request_id: &str,
+        district: &str,
+        id_field: &str,
+        id: &str,
+    ) -> (Option<DistrictCode>, Option<Uuid>) {
+        self.request_id(request_id);
+        (self.district(district), self.uuid(id_field, id))
+    }
+
     pub fn phone(&mut self, raw: &str) -> Option<PhoneNumber> {
         self.check("phone", PhoneNumber::parse(raw))
     }
@@ -150,8 +163,13 @@ pub fn target(
     district: &str,
     resident_id: &str,
 ) -> (Option<DistrictCode>, Option<Uuid>) {
-    v.request_id(request_id);
-    (v.district(district), v.resident_id(resident_id))
+    v.target(request_id, district, "resident_id", resident_id)
+}
+
+/// The error after [`Violations::finish`] passed but a parsed field is
+/// missing, which cannot happen; it keeps handlers free of `unwrap`.
+pub fn invalid() -> tonic::Status {
+    ApiError::invalid_argument(Vec::new()).into()
 }
 
 pub fn placement(

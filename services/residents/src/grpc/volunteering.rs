@@ -6,7 +6,7 @@
 use super::access::{RESIDENT, ensure_acts_for, ensure_participant_read, ensure_write};
 use super::errors::participation_error;
 use super::receipt::receipt;
-use super::validate::{Violations, position_page_token};
+use super::validate::{Violations, invalid, position_page_token};
 use crate::app::volunteering::{
     ActivityFilter, ActivityView, CatalogueEntry, LedgerKind, Organiser, ScheduleActivity,
 };
@@ -86,10 +86,6 @@ fn positive(v: &mut Violations, field: &str, value: i64) -> Option<i64> {
     Some(value)
 }
 
-fn invalid() -> Status {
-    ApiError::invalid_argument(Vec::new()).into()
-}
-
 fn catalogue_entry(
     v: &mut Violations,
     name: &str,
@@ -103,17 +99,6 @@ fn catalogue_entry(
         cost: cost?,
         stock,
     })
-}
-
-/// Request id, district and activity: what attendance and certification share.
-fn activity_target(
-    v: &mut Violations,
-    request_id: &str,
-    district: &str,
-    activity_id: &str,
-) -> (Option<DistrictCode>, Option<Uuid>) {
-    v.request_id(request_id);
-    (v.district(district), v.uuid("activity_id", activity_id))
 }
 
 fn activity_pb(view: ActivityView) -> pb::Activity {
@@ -213,7 +198,7 @@ impl pb::volunteering_service_server::VolunteeringService for VolunteeringGrpc {
         let r = request.into_inner();
         let mut v = Violations::default();
         let (district, activity_id) =
-            activity_target(&mut v, &r.request_id, &r.district, &r.activity_id);
+            v.target(&r.request_id, &r.district, "activity_id", &r.activity_id);
         let volunteer_id = v.uuid("volunteer_id", &r.volunteer_id);
         let minutes = positive(&mut v, "minutes", r.minutes);
         v.finish()?;
@@ -242,7 +227,7 @@ impl pb::volunteering_service_server::VolunteeringService for VolunteeringGrpc {
         let r = request.into_inner();
         let mut v = Violations::default();
         let (district, activity_id) =
-            activity_target(&mut v, &r.request_id, &r.district, &r.activity_id);
+            v.target(&r.request_id, &r.district, "activity_id", &r.activity_id);
         let volunteer_id = v.uuid("volunteer_id", &r.volunteer_id);
         let minutes = positive(&mut v, "minutes", r.minutes);
         v.finish()?;
@@ -271,7 +256,7 @@ impl pb::volunteering_service_server::VolunteeringService for VolunteeringGrpc {
         let r = request.into_inner();
         let mut v = Violations::default();
         let (district, activity_id) =
-            activity_target(&mut v, &r.request_id, &r.district, &r.activity_id);
+            v.target(&r.request_id, &r.district, "activity_id", &r.activity_id);
         v.finish()?;
         let (Some(district), Some(activity_id)) = (district, activity_id) else {
             return Err(invalid());

@@ -7,7 +7,7 @@
 use super::access::{ensure_acts_for, ensure_participant_read, ensure_write};
 use super::errors::participation_error;
 use super::receipt::receipt;
-use super::validate::{Violations, position_page_token};
+use super::validate::{Violations, invalid, position_page_token};
 use crate::app::{WishAppError, WishFilter, WishView, WishesApp};
 use crate::domain::participation::wishes::{Claimant, WishAge, WishClaimantKind, WishStatus};
 use gongzhi_kernel::DistrictCode;
@@ -31,10 +31,6 @@ impl WishGrpc {
 
 fn status(error: WishAppError) -> Status {
     participation_error(error, "wish").into()
-}
-
-fn invalid() -> Status {
-    ApiError::invalid_argument(Vec::new()).into()
 }
 
 /// A claimant: a volunteer or party member by resident id, a unit by its id.
@@ -78,16 +74,6 @@ fn ensure_claims_as(
     let resident_id = Uuid::parse_str(&claimant.id)
         .map_err(|_| ApiError::permission_denied("a resident claims by their resident id"))?;
     ensure_acts_for(caller, district, &resident_id)
-}
-
-fn wish_target(
-    v: &mut Violations,
-    request_id: &str,
-    district: &str,
-    wish_id: &str,
-) -> (Option<DistrictCode>, Option<Uuid>) {
-    v.request_id(request_id);
-    (v.district(district), v.uuid("wish_id", wish_id))
 }
 
 fn status_pb(status: WishStatus) -> pb::WishStatus {
@@ -223,7 +209,7 @@ impl pb::wish_service_server::WishService for WishGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, wish_id) = wish_target(&mut v, &r.request_id, &r.district, &r.wish_id);
+        let (district, wish_id) = v.target(&r.request_id, &r.district, "wish_id", &r.wish_id);
         let claimant = claimant(&mut v, r.claimant.as_ref());
         v.finish()?;
         let c = claimant_command(caller, &r.request_id, (district, wish_id, claimant))?;
@@ -244,7 +230,7 @@ impl pb::wish_service_server::WishService for WishGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, wish_id) = wish_target(&mut v, &r.request_id, &r.district, &r.wish_id);
+        let (district, wish_id) = v.target(&r.request_id, &r.district, "wish_id", &r.wish_id);
         let claimant = claimant(&mut v, r.claimant.as_ref());
         v.finish()?;
         let c = claimant_command(caller, &r.request_id, (district, wish_id, claimant))?;
@@ -265,7 +251,7 @@ impl pb::wish_service_server::WishService for WishGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, wish_id) = wish_target(&mut v, &r.request_id, &r.district, &r.wish_id);
+        let (district, wish_id) = v.target(&r.request_id, &r.district, "wish_id", &r.wish_id);
         let claimant = claimant(&mut v, r.claimant.as_ref());
         let note = v.optional_text("note", &r.note, MAX_TEXT_CHARS);
         v.finish()?;
@@ -290,7 +276,7 @@ impl pb::wish_service_server::WishService for WishGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, wish_id) = wish_target(&mut v, &r.request_id, &r.district, &r.wish_id);
+        let (district, wish_id) = v.target(&r.request_id, &r.district, "wish_id", &r.wish_id);
         let resident_id = v.resident_id(&r.resident_id);
         v.finish()?;
         let c = poster_command(caller, &r.request_id, (district, wish_id, resident_id))?;
@@ -311,7 +297,7 @@ impl pb::wish_service_server::WishService for WishGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let (district, wish_id) = wish_target(&mut v, &r.request_id, &r.district, &r.wish_id);
+        let (district, wish_id) = v.target(&r.request_id, &r.district, "wish_id", &r.wish_id);
         let resident_id = v.resident_id(&r.resident_id);
         v.finish()?;
         let c = poster_command(caller, &r.request_id, (district, wish_id, resident_id))?;

@@ -11,7 +11,6 @@ use gongzhi_divisions::Divisions;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::residents::v1 as pb;
 use gongzhi_server::ApiError;
-use uuid::Uuid;
 
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_TEXT_CHARS: usize = 2000;
@@ -171,17 +170,6 @@ pub fn raise(request: &pb::RaiseProposalRequest) -> Result<RaiseProposal, ApiErr
     }
 }
 
-/// Request id, district and item of a command on an existing item.
-pub fn target(
-    v: &mut Violations,
-    request_id: &str,
-    district: &str,
-    proposal_id: &str,
-) -> (Option<DistrictCode>, Option<Uuid>) {
-    v.request_id(request_id);
-    (v.district(district), v.uuid("proposal_id", proposal_id))
-}
-
 pub fn owner(v: &mut Violations, raw: Option<&pb::ProposalOwner>) -> Option<Owner> {
     let Some(raw) = raw else {
         v.add("owner", "required");
@@ -297,6 +285,7 @@ pub fn proposal(view: ProposalView, show_raiser: bool) -> pb::Proposal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     fn fields(error: ApiError) -> Vec<String> {
         error
