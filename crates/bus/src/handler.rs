@@ -65,6 +65,7 @@ struct Counters {
     handled: AtomicU64,
     redeliveries: AtomicU64,
     dead_letters: AtomicU64,
+    pending: AtomicU64,
 }
 
 impl ConsumerStats {
@@ -81,6 +82,17 @@ impl ConsumerStats {
     /// Events given up on and set aside.
     pub fn dead_letters(&self) -> u64 {
         self.inner.dead_letters.load(Ordering::Relaxed)
+    }
+
+    /// Messages the broker still had for this consumer at the last delivery
+    /// (JetStream's own count); 0 for in-process delivery, whose backlog is
+    /// the projection's lag.
+    pub fn pending(&self) -> u64 {
+        self.inner.pending.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_pending(&self, pending: u64) {
+        self.inner.pending.store(pending, Ordering::Relaxed);
     }
 
     pub(crate) fn count_handled(&self) {

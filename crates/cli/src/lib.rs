@@ -5,5 +5,6 @@
 pub mod args;
 pub mod bench;
 pub mod commands;
+pub mod http;
 pub mod runtime;
 pub mod services;

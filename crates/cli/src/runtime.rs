@@ -22,6 +22,8 @@ const DEV_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
 pub struct Started {
     pub addr: SocketAddr,
+    /// Where HTTP listens: `/metrics`, and Open311 where grids is hosted.
+    pub http_addr: SocketAddr,
     pub store: SharedEventStore,
     pub projections: Vec<ProjectionHandle>,
     /// Ends after shutdown, once the server drained and background tasks stopped.
@@ -30,8 +32,6 @@ pub struct Started {
 
 pub struct DevStarted {
     pub started: Started,
-    /// Where the HTTP APIs listen (Open311).
-    pub http_addr: Option<SocketAddr>,
     /// A city_admin + operator token for this data dir.
     pub token: String,
 }
@@ -105,18 +105,14 @@ pub async fn start_dev(
     )
     .await?;
     let stats = delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
-    tasks.spawn(report_metrics(
-        store.clone(),
-        Vec::new(),
-        hosted.projections.clone(),
-        stats,
-        shutdown.clone(),
-    ));
+    MetricsSampler::new(store.clone(), Vec::new(), hosted.projections.clone(), stats)
+        .spawn(&mut tasks, shutdown.clone())
+        .await;
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
     Ok(DevStarted {
-        http_addr,
         started: Started {
             addr,
+            http_addr,
             store,
             projections: hosted.projections,
             task,
@@ -216,7 +212,7 @@ pub async fn start_serve_with(
     let topology = BusTopology::with_prefix(&config.subject_prefix);
 
     let mut tasks = JoinSet::new();
-    spawn_extras(
+    let http_addr = spawn_extras(
         &mut tasks,
         hosted.watchers,
         hosted.open311,
@@ -248,16 +244,13 @@ pub async fn start_serve_with(
         &hosted.projections,
         &shutdown,
     );
-    tasks.spawn(report_metrics(
-        store.clone(),
-        relays,
-        hosted.projections.clone(),
-        stats,
-        shutdown.clone(),
-    ));
+    MetricsSampler::new(store.clone(), relays, hosted.projections.clone(), stats)
+        .spawn(&mut tasks, shutdown.clone())
+        .await;
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
     Ok(Started {
         addr,
+        http_addr,
         store,
         projections: hosted.projections,
         task,
@@ -268,46 +261,84 @@ pub async fn start_serve_with(
 const METRICS_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Samples relay lag, projection lag and consumer counters into the
-/// OpenTelemetry instruments. Ends on shutdown; a failed sample is logged and
-/// skipped, since metrics must never stop the service.
-async fn report_metrics(
+/// OpenTelemetry instruments. A failed sample is logged and skipped, since
+/// metrics must never stop the service.
+struct MetricsSampler {
+    metrics: gongzhi_telemetry::Metrics,
     store: SharedEventStore,
     relays: Vec<tokio::sync::watch::Receiver<u64>>,
     projections: Vec<ProjectionHandle>,
     stats: delivery::NamedStats,
-    shutdown: CancellationToken,
-) {
-    let metrics = gongzhi_telemetry::Metrics::new();
-    let mut reported: Vec<(u64, u64)> = vec![(0, 0); stats.len()];
-    let mut ticks = tokio::time::interval(METRICS_INTERVAL);
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            _ = ticks.tick() => {}
+    /// What the counters stood at when last added to the metrics.
+    reported: Vec<(u64, u64)>,
+}
+
+impl MetricsSampler {
+    fn new(
+        store: SharedEventStore,
+        relays: Vec<tokio::sync::watch::Receiver<u64>>,
+        projections: Vec<ProjectionHandle>,
+        stats: delivery::NamedStats,
+    ) -> Self {
+        Self {
+            metrics: gongzhi_telemetry::Metrics::new(),
+            reported: vec![(0, 0); stats.len()],
+            store,
+            relays,
+            projections,
+            stats,
         }
-        match store.head_position().await {
+    }
+
+    /// Samples once now, so every series exists from the first scrape, then
+    /// every [`METRICS_INTERVAL`] in `tasks` until shutdown.
+    async fn spawn(mut self, tasks: &mut JoinSet<()>, shutdown: CancellationToken) {
+        self.sample().await;
+        tasks.spawn(async move {
+            let mut ticks = tokio::time::interval(METRICS_INTERVAL);
+            ticks.tick().await;
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    _ = ticks.tick() => self.sample().await,
+                }
+            }
+        });
+    }
+
+    async fn sample(&mut self) {
+        let metrics = &self.metrics;
+        // Counted where appends happen; adding nothing here makes the series
+        // exist (at 0) before the first conflict, so alerts and dashboards
+        // see a value rather than no data.
+        metrics.add_append_conflicts(self.store.backend_name(), 0);
+        match self.store.head_position().await {
             Ok(head) => {
-                let published = relays.iter().map(|r| *r.borrow()).min();
+                let published = self.relays.iter().map(|r| *r.borrow()).min();
                 if let Some(published) = published {
                     metrics.record_relay_lag(head.saturating_sub(published));
                 }
             }
             Err(error) => tracing::warn!(%error, "cannot read the store head for metrics"),
         }
-        for projection in &projections {
+        for projection in &self.projections {
             match projection.status().await {
                 Ok(status) => {
-                    metrics.record_projection_lag(projection.name(), status.pending_events)
+                    metrics.record_projection_lag(projection.name(), status.pending_events);
+                    metrics.record_projection_lag_time(projection.name(), status.seconds_behind);
                 }
                 Err(error) => {
                     tracing::warn!(projection = projection.name(), %error, "cannot read projection status for metrics")
                 }
             }
         }
-        for ((name, counters), (redelivered, dead)) in stats.iter().zip(reported.iter_mut()) {
+        for ((name, counters), (redelivered, dead)) in
+            self.stats.iter().zip(self.reported.iter_mut())
+        {
             let (now_redelivered, now_dead) = (counters.redeliveries(), counters.dead_letters());
             metrics.add_redeliveries(name, now_redelivered.saturating_sub(*redelivered));
             metrics.add_dead_letters(name, now_dead.saturating_sub(*dead));
+            metrics.record_consumer_pending(name, counters.pending());
             (*redelivered, *dead) = (now_redelivered, now_dead);
         }
     }
@@ -349,37 +380,20 @@ pub fn system_clock() -> Arc<dyn gongzhi_kernel::Clock> {
 }
 
 /// Runs the hosted services' background work (overdue watchers) and serves
-/// their HTTP APIs until shutdown. Returns where HTTP listens, if anywhere.
+/// HTTP (metrics, and Open311 where grids is hosted) until shutdown.
+/// Returns where HTTP listens.
 async fn spawn_extras(
     tasks: &mut JoinSet<()>,
     watchers: Vec<crate::services::Background>,
     open311: Option<gongzhi_grids::open311::Open311State>,
     http_listen: SocketAddr,
     shutdown: &CancellationToken,
-) -> anyhow::Result<Option<SocketAddr>> {
+) -> anyhow::Result<SocketAddr> {
     for watcher in watchers {
         // Errors are logged and retried inside; it returns on cancel.
         tasks.spawn(watcher(shutdown.clone()));
     }
-    let Some(open311) = open311 else {
-        return Ok(None);
-    };
-    let listener = tokio::net::TcpListener::bind(http_listen)
-        .await
-        .with_context(|| format!("failed to listen for http on {http_listen}"))?;
-    let addr = listener
-        .local_addr()
-        .context("failed to read the http address")?;
-    let shutdown = shutdown.clone();
-    tasks.spawn(async move {
-        if let Err(error) =
-            gongzhi_grids::open311::serve_open311(listener, open311, shutdown.clone()).await
-        {
-            tracing::error!(%error, "open311 http server failed, shutting down");
-            shutdown.cancel();
-        }
-    });
-    Ok(Some(addr))
+    crate::http::spawn(tasks, crate::http::router(open311), http_listen, shutdown).await
 }
 
 /// The vault over the PostgreSQL key store, with the configured master key.

@@ -81,8 +81,11 @@ where
             .collect();
         let started = std::time::Instant::now();
         let appended = store.append(stream, expected, data).await;
-        gongzhi_telemetry::Metrics::new()
-            .record_append_latency(started.elapsed(), store.backend_name());
+        let metrics = gongzhi_telemetry::Metrics::new();
+        metrics.record_append_latency(started.elapsed(), store.backend_name());
+        if matches!(&appended, Err(e) if e.kind() == StoreErrorKind::WrongExpectedRevision) {
+            metrics.add_append_conflict(store.backend_name());
+        }
         match appended {
             Ok(result) => {
                 return Ok(Receipt {

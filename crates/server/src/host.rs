@@ -153,7 +153,7 @@ impl ServiceHost {
 
         let drain = DrainState::new();
         let layers = tower::ServiceBuilder::new()
-            .layer(TraceLayer)
+            .layer(TraceLayer::default())
             .layer(DrainLayer::new(drain.clone()))
             .layer(AuthLayer::new(TokenVerifier::new(&self.config.auth)));
         let stop_accepting = CancellationToken::new();

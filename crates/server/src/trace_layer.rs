@@ -1,7 +1,8 @@
 //! Tower layer that opens the server span of every RPC as a child of the
 //! caller's W3C trace context (`traceparent`/`tracestate` metadata), so traces
-//! join across services. Health checks are not traced: probes would drown
-//! the traces that matter.
+//! join across services, and records every answered RPC in the metrics
+//! (latency, status code, errors). Health checks are neither traced nor
+//! counted: probes would drown the calls that matter.
 
 use crate::paths::{is_health, split_rpc};
 use futures::future::BoxFuture;
@@ -9,20 +10,28 @@ use std::task::{Context, Poll};
 use tower::{Layer, Service};
 use tracing::Instrument;
 
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct TraceLayer;
+/// Built after telemetry is set up, so its instruments record into the
+/// process's meter provider.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TraceLayer {
+    metrics: gongzhi_telemetry::Metrics,
+}
 
 impl<S> Layer<S> for TraceLayer {
     type Service = TraceService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        TraceService { inner }
+        TraceService {
+            inner,
+            metrics: self.metrics.clone(),
+        }
     }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct TraceService<S> {
     inner: S,
+    metrics: gongzhi_telemetry::Metrics,
 }
 
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for TraceService<S>
@@ -43,13 +52,25 @@ where
             return Box::pin(self.inner.call(request));
         }
         let span = rpc_span(&request);
+        let (service, method) = split_rpc(request.uri().path());
+        let (service, method) = (service.to_owned(), method.to_owned());
+        let metrics = self.metrics.clone();
+        let started = std::time::Instant::now();
         let future = self.inner.call(request);
         Box::pin(
             async move {
                 let result = future.await;
-                if let Ok(response) = &result {
-                    record_status(response);
-                }
+                // A transport error has no status: count it as UNKNOWN.
+                let code = result.as_ref().map_or(tonic::Code::Unknown, status_code);
+                record_status(code);
+                // Paths of no service come from the caller: one label for all
+                // of them keeps a scan from growing the metric without bound.
+                let (service, method) = if code == tonic::Code::Unimplemented {
+                    ("unknown", "unknown")
+                } else {
+                    (service.as_str(), method.as_str())
+                };
+                metrics.record_rpc(service, method, code as i32, started.elapsed());
                 result
             }
             .instrument(span),
@@ -80,13 +101,16 @@ fn rpc_span<B>(request: &http::Request<B>) -> tracing::Span {
 
 /// Unary errors travel in the headers (trailers-only response); a response
 /// without `grpc-status` there carries it in trailers, OK for unary calls.
-fn record_status<B>(response: &http::Response<B>) {
-    let code = response
+fn status_code<B>(response: &http::Response<B>) -> tonic::Code {
+    response
         .headers()
         .get("grpc-status")
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<i32>().ok())
-        .map_or(tonic::Code::Ok, tonic::Code::from_i32);
+        .map_or(tonic::Code::Ok, tonic::Code::from_i32)
+}
+
+fn record_status(code: tonic::Code) {
     let span = tracing::Span::current();
     span.record("rpc.grpc.status_code", code as i32);
     // Server faults only; a client's bad input is not the server's error.

@@ -16,6 +16,8 @@ pub enum TelemetryError {
         #[source]
         source: opentelemetry_otlp::ExporterBuildError,
     },
+    #[error("cannot build the prometheus reader: {0}")]
+    Prometheus(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,7 @@ pub enum TelemetryErrorKind {
     InvalidFilter,
     NoRuntime,
     Exporter,
+    Prometheus,
 }
 
 impl TelemetryError {
@@ -31,6 +34,7 @@ impl TelemetryError {
             Self::InvalidFilter { .. } => TelemetryErrorKind::InvalidFilter,
             Self::NoRuntime => TelemetryErrorKind::NoRuntime,
             Self::Exporter { .. } => TelemetryErrorKind::Exporter,
+            Self::Prometheus(_) => TelemetryErrorKind::Prometheus,
         }
     }
 }

@@ -23,7 +23,9 @@ pub struct TelemetryGuard {
 #[derive(Debug)]
 struct Exporters {
     spans: Arc<BatchSpanProcessor>,
-    meters: SdkMeterProvider,
+    /// The process-wide provider when it exports over OTLP: flushed, never
+    /// stopped, since the Prometheus scrape reads it until the process ends.
+    meters: Option<SdkMeterProvider>,
 }
 
 impl TelemetryGuard {
@@ -31,7 +33,7 @@ impl TelemetryGuard {
         Self { exporters: None }
     }
 
-    pub(crate) fn new(spans: Arc<BatchSpanProcessor>, meters: SdkMeterProvider) -> Self {
+    pub(crate) fn new(spans: Arc<BatchSpanProcessor>, meters: Option<SdkMeterProvider>) -> Self {
         Self {
             exporters: Some(Exporters { spans, meters }),
         }
@@ -54,7 +56,7 @@ impl TelemetryGuard {
             if let Err(error) = spans.force_flush() {
                 tracing::warn!(%error, "flushing spans failed");
             }
-            if let Err(error) = meters.force_flush() {
+            if let Some(Err(error)) = meters.map(|m| m.force_flush()) {
                 tracing::warn!(%error, "flushing metrics failed");
             }
         })
@@ -86,8 +88,8 @@ impl Exporters {
         if let Err(error) = self.spans.shutdown() {
             tracing::warn!(%error, "stopping the span exporter failed");
         }
-        if let Err(error) = self.meters.shutdown() {
-            tracing::warn!(%error, "stopping the metric exporter failed");
+        if let Some(Err(error)) = self.meters.map(|m| m.force_flush()) {
+            tracing::warn!(%error, "flushing metrics failed");
         }
     }
 }

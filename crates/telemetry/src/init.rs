@@ -3,11 +3,11 @@
 use crate::config::{LogFormat, TelemetryConfig};
 use crate::error::TelemetryError;
 use crate::guard::TelemetryGuard;
+use crate::meters::process_wide_meters;
 use crate::processor::process_wide;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::{BatchSpanProcessor, SpanProcessor};
 use std::sync::Arc;
@@ -38,18 +38,21 @@ pub fn init(config: TelemetryConfig) -> Result<TelemetryGuard, TelemetryError> {
     opentelemetry::global::set_tracer_provider(tracing.provider.clone());
     install_subscriber(filter, config.log_format);
 
-    let Some(endpoint) = endpoint else {
-        return Ok(TelemetryGuard::disabled());
-    };
     let resource = Resource::builder()
         .with_service_name(config.resolved_service_name())
         .build();
+    let otlp_metrics = endpoint.as_deref().map(metric_exporter).transpose()?;
+    let meters = process_wide_meters(resource.clone(), otlp_metrics)?;
+    opentelemetry::global::set_meter_provider(meters.provider.clone());
+
+    let Some(endpoint) = endpoint else {
+        return Ok(TelemetryGuard::disabled());
+    };
     let spans = span_exporter(&endpoint, &resource)?;
-    let meters = meter_provider(&endpoint, resource)?;
     tracing.attach(spans.clone());
-    opentelemetry::global::set_meter_provider(meters.clone());
     tracing::info!(%endpoint, "exporting traces and metrics over otlp");
-    Ok(TelemetryGuard::new(spans, meters))
+    let flushed_meters = meters.exporting.then(|| meters.provider.clone());
+    Ok(TelemetryGuard::new(spans, flushed_meters))
 }
 
 fn install_subscriber(filter: EnvFilter, format: LogFormat) {
@@ -90,19 +93,15 @@ fn span_exporter(
     Ok(Arc::new(processor))
 }
 
-fn meter_provider(endpoint: &str, resource: Resource) -> Result<SdkMeterProvider, TelemetryError> {
-    let exporter = opentelemetry_otlp::MetricExporter::builder()
+fn metric_exporter(endpoint: &str) -> Result<opentelemetry_otlp::MetricExporter, TelemetryError> {
+    opentelemetry_otlp::MetricExporter::builder()
         .with_tonic()
         .with_endpoint(endpoint)
         .build()
         .map_err(|source| TelemetryError::Exporter {
             endpoint: endpoint.to_owned(),
             source,
-        })?;
-    Ok(SdkMeterProvider::builder()
-        .with_periodic_exporter(exporter)
-        .with_resource(resource)
-        .build())
+        })
 }
 
 #[cfg(test)]

@@ -157,11 +157,14 @@ impl Consumer {
 
     async fn process(&self, message: jetstream::Message) {
         let (delivered, stream, stream_sequence) = match message.info() {
-            Ok(info) => (
-                u32::try_from(info.delivered).unwrap_or(u32::MAX),
-                info.stream.to_owned(),
-                info.stream_sequence,
-            ),
+            Ok(info) => {
+                self.stats.set_pending(info.pending);
+                (
+                    u32::try_from(info.delivered).unwrap_or(u32::MAX),
+                    info.stream.to_owned(),
+                    info.stream_sequence,
+                )
+            }
             // A reply subject that does not parse: treat it as a first
             // delivery of an unknown sequence, still dead-letterable.
             Err(_) => (1, self.config.stream_name.clone(), 0),

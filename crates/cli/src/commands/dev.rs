@@ -20,9 +20,9 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     .await?;
     let addr = dev.started.addr;
     println!("gongzhi dev: every service on {addr} (grpc, plaintext HTTP/2, health + reflection)");
-    if let Some(http) = dev.http_addr {
-        println!("  open311: http://{http}/open311/v2/services.json");
-    }
+    let http = dev.started.http_addr;
+    println!("  open311: http://{http}/open311/v2/services.json");
+    println!("  metrics: http://{http}/metrics");
     println!("  data:   {}", args.data_dir.display());
     println!(
         "  health: scripts/buf curl --protocol grpc --http2-prior-knowledge http://{addr}/grpc.health.v1.Health/Check"

@@ -6,6 +6,7 @@ mod support;
 
 mod consumer;
 mod grids;
+mod metrics;
 mod platform;
 mod privacy;
 mod projections;
