@@ -44,7 +44,7 @@ pub struct DevArgs {
     pub data_dir: PathBuf,
     #[arg(long, env = "GONGZHI_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
-    /// Where the HTTP APIs (Open311 GeoReport v2) listen.
+    /// Where HTTP listens: /metrics for Prometheus and Open311 GeoReport v2.
     #[arg(long, env = "GONGZHI_HTTP_LISTEN", default_value = "127.0.0.1:50052")]
     pub http_listen: SocketAddr,
     #[command(flatten)]
@@ -67,7 +67,7 @@ pub struct ServeArgs {
     pub nats: NatsArgs,
     #[arg(long, env = "GONGZHI_LISTEN", default_value = "0.0.0.0:50051")]
     pub listen: SocketAddr,
-    /// Where the HTTP APIs (Open311 GeoReport v2, grids only) listen.
+    /// Where HTTP listens: /metrics for Prometheus, and Open311 GeoReport v2 where grids is hosted.
     #[arg(long, env = "GONGZHI_HTTP_LISTEN", default_value = "0.0.0.0:8080")]
     pub http_listen: SocketAddr,
     /// HS256 secret that verifies callers' bearer tokens.

@@ -112,9 +112,31 @@ async fn a_scrape_shows_every_metric_the_runbook_names() -> anyhow::Result<()> {
         .map(|(name, label)| format!("{name}{{{label}}}"))
         .collect();
     assert!(missing.is_empty(), "missing {missing:?} in:\n{body}");
+    // The alert rules and the dashboard select on names this scrape has.
+    for (file, text) in [
+        ("alerts.yaml", ALERTS),
+        ("grafana-dashboard.json", DASHBOARD),
+    ] {
+        let unknown: Vec<&str> = metric_names(text)
+            .filter(|name| !has_series(&body, name, ""))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{file} names {unknown:?}, not in:\n{body}"
+        );
+    }
 
     shutdown.cancel();
     started.task.await?
+}
+
+const ALERTS: &str = include_str!("../../../../deploy/observability/alerts.yaml");
+const DASHBOARD: &str = include_str!("../../../../deploy/observability/grafana-dashboard.json");
+
+/// Every `gongzhi_...` word of a rules file or dashboard.
+fn metric_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.starts_with("gongzhi_"))
 }
 
 fn has_series(body: &str, name: &str, label: &str) -> bool {
