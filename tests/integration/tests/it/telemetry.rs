@@ -50,21 +50,58 @@ impl TraceService for Receiver {
     }
 }
 
+/// An OTLP trace receiver on a local port, standing in for the collector.
+pub struct Collector {
+    pub addr: std::net::SocketAddr,
+    spans: mpsc::UnboundedReceiver<(String, Span)>,
+    stop: CancellationToken,
+    served: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+impl Collector {
+    pub async fn start() -> anyhow::Result<Self> {
+        let (spans_tx, spans) = mpsc::unbounded_channel();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let stop = CancellationToken::new();
+        // Ends when `stop` is cancelled.
+        let served = tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(TraceServiceServer::new(Receiver { spans: spans_tx }))
+                .serve_with_incoming_shutdown(
+                    tonic::transport::server::TcpIncoming::from(listener),
+                    stop.clone().cancelled_owned(),
+                ),
+        );
+        Ok(Self {
+            addr,
+            spans,
+            stop,
+            served,
+        })
+    }
+
+    /// Stops receiving and returns every span received, with its service
+    /// name. Shut the exporter down first: what it has not sent is not here.
+    pub async fn finish(mut self) -> anyhow::Result<Vec<(String, Span)>> {
+        self.stop.cancel();
+        self.served.await??;
+        let mut spans = Vec::new();
+        while let Some(span) = self.spans.recv().await {
+            spans.push(span);
+        }
+        Ok(spans)
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 #[tokio::test]
 async fn server_span_joins_the_callers_trace_and_is_exported() -> anyhow::Result<()> {
-    let (spans_tx, mut spans) = mpsc::unbounded_channel();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let collector_addr = listener.local_addr()?;
-    let stop_collector = CancellationToken::new();
-    // Ends when the test cancels `stop_collector`.
-    let collector = tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(TraceServiceServer::new(Receiver { spans: spans_tx }))
-            .serve_with_incoming_shutdown(
-                tonic::transport::server::TcpIncoming::from(listener),
-                stop_collector.clone().cancelled_owned(),
-            ),
-    );
+    let collector = Collector::start().await?;
+    let collector_addr = collector.addr;
 
     let telemetry = gongzhi_telemetry::init(TelemetryConfig {
         service_name: "telemetry-it".to_owned(),
@@ -101,17 +138,11 @@ async fn server_span_joins_the_callers_trace_and_is_exported() -> anyhow::Result
     host.served.await??;
     telemetry.shutdown().await;
 
-    let server_span = tokio::time::timeout(WAIT, async {
-        while let Some((service_name, span)) = spans.recv().await {
-            if hex(&span.trace_id) == trace_id && span.kind == SpanKind::Server as i32 {
-                return Some((service_name, span));
-            }
-        }
-        None
-    })
-    .await?
-    .context("receiver stopped before the server span arrived")?;
-    let (service_name, span) = server_span;
+    let spans = collector.finish().await?;
+    let (service_name, span) = spans
+        .into_iter()
+        .find(|(_, span)| hex(&span.trace_id) == trace_id && span.kind == SpanKind::Server as i32)
+        .context("no server span in the caller's trace")?;
     assert_eq!(span.name, "gongzhi.platform.v1.NoticeService/PublishNotice");
     assert_eq!(
         hex(&span.parent_span_id),
@@ -119,12 +150,5 @@ async fn server_span_joins_the_callers_trace_and_is_exported() -> anyhow::Result
         "the caller's span is the parent"
     );
     assert!(service_name.contains("telemetry-it"), "{service_name}");
-
-    stop_collector.cancel();
-    collector.await??;
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -6,6 +6,7 @@ mod flow;
 mod grid_case;
 mod overdue;
 mod refusals;
+mod trace;
 
 use super::*;
 use gongzhi_eventstore::AllFilter;
