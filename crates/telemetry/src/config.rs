@@ -1,7 +1,8 @@
 //! What [`crate::init`] needs to know. Environment variables named by the
 //! OpenTelemetry specification fill what the configuration leaves out.
 
-const QUIET_SDK: &str = "opentelemetry=warn,opentelemetry_sdk=warn,opentelemetry_otlp=warn";
+pub(crate) const QUIET_SDK: &str =
+    "opentelemetry=warn,opentelemetry_sdk=warn,opentelemetry_otlp=warn";
 
 /// How log lines are written to stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

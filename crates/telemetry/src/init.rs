@@ -1,6 +1,6 @@
 //! [`init`]: the one place a process sets up logs, traces and metrics.
 
-use crate::config::{LogFormat, TelemetryConfig};
+use crate::config::{LogFormat, QUIET_SDK, TelemetryConfig};
 use crate::error::TelemetryError;
 use crate::guard::TelemetryGuard;
 use crate::meters::process_wide_meters;
@@ -11,9 +11,9 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::{BatchSpanProcessor, SpanProcessor};
 use std::sync::Arc;
-use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// Sets up telemetry for this process; keep the guard alive until shutdown
 /// and call [`TelemetryGuard::shutdown`] to flush.
@@ -55,20 +55,27 @@ pub fn init(config: TelemetryConfig) -> Result<TelemetryGuard, TelemetryError> {
     Ok(TelemetryGuard::new(spans, flushed_meters))
 }
 
+/// Logs follow the configured filter; spans go to OpenTelemetry at INFO and
+/// above whatever the log level, so quiet logs never cost a trace. The SDK's
+/// own chatter stays out of both: exporting must not feed itself.
 fn install_subscriber(filter: EnvFilter, format: LogFormat) {
     let tracer = process_wide().provider.tracer("gongzhi");
-    let text = (format == LogFormat::Text)
-        .then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
-    let json = (format == LogFormat::Json).then(|| {
-        tracing_subscriber::fmt::layer()
+    let logs = match format {
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
             .json()
             .with_writer(std::io::stderr)
-    });
+            .boxed(),
+    };
     let installed = tracing_subscriber::registry()
-        .with(filter)
-        .with(tracing_opentelemetry::layer().with_tracer(tracer))
-        .with(text)
-        .with(json)
+        .with(
+            tracing_opentelemetry::layer()
+                .with_tracer(tracer)
+                .with_filter(EnvFilter::new(format!("info,{QUIET_SDK}"))),
+        )
+        .with(logs.with_filter(filter))
         .try_init();
     // A second init in one process (tests) keeps the first subscriber.
     if let Err(error) = installed {

@@ -55,7 +55,7 @@ const EXPECTED: &[(&str, &str)] = &[
 async fn a_scrape_shows_every_metric_the_runbook_names() -> anyhow::Result<()> {
     // Before the server starts: its layers bind to the process's meters.
     let _telemetry = gongzhi_telemetry::init(TelemetryConfig {
-        filter: Some("info".into()),
+        filter: Some("warn".into()),
         ..TelemetryConfig::new("metrics-test")
     })?;
     let db = fresh_database().await?;

@@ -107,7 +107,7 @@ async fn server_span_joins_the_callers_trace_and_is_exported() -> anyhow::Result
         service_name: "telemetry-it".to_owned(),
         otlp_endpoint: Some(format!("http://{collector_addr}")),
         log_format: LogFormat::Text,
-        filter: Some("info".to_owned()),
+        filter: Some("warn".to_owned()),
     })?;
     assert!(telemetry.is_exporting());
 

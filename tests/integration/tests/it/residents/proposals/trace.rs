@@ -27,7 +27,7 @@ async fn a_complaint_and_its_grid_case_form_one_trace() -> anyhow::Result<()> {
         service_name: "trace-across-it".to_owned(),
         otlp_endpoint: Some(format!("http://{}", collector.addr)),
         log_format: LogFormat::Text,
-        filter: Some("info".to_owned()),
+        filter: Some("warn".to_owned()),
     })?;
 
     // Residents and grids as two deployments: one database, one bus, each
