@@ -1,0 +1,169 @@
+//! Owners' committees through the application layer: elected on a decided
+//! election matter read from the assembly's stream, filed, flagged late by
+//! the system ([`super::late_filing`]).
+//!
+//! Contract: the committee id derives from the decision (assembly, matter),
+//! so a decision elects at most one committee whatever the request id; the
+//! election, filing and flag dates are today by the service's clock.
+
+use super::{AppError, COMMITTEE_CATEGORY, PropertyApp};
+use crate::domain::committee::{Committee, CommitteeCommand};
+use gongzhi_commands::Receipt;
+use gongzhi_kernel::DistrictCode;
+use gongzhi_proto::gongzhi::property::v1 as pb;
+use gongzhi_server::{CommandContext, GONGZHI_NAMESPACE};
+use uuid::Uuid;
+
+/// The id of the committee elected by `matter_id` of `assembly_id`.
+pub fn committee_id(assembly_id: Uuid, matter_id: &str) -> Uuid {
+    Uuid::new_v5(
+        &GONGZHI_NAMESPACE,
+        format!("committee\n{assembly_id}\n{matter_id}").as_bytes(),
+    )
+}
+
+/// An unfiled, unflagged committee and its due date, for the watcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueFiling {
+    pub committee_id: String,
+    pub district: String,
+    pub filing_due_on: String,
+}
+
+type CommitteeRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+);
+
+impl PropertyApp {
+    pub async fn elect_committee(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        assembly_id: Uuid,
+        matter_id: &str,
+        members: Vec<String>,
+    ) -> Result<(Uuid, Receipt), AppError> {
+        let decision = self.decision(district, assembly_id, matter_id).await?;
+        let id = committee_id(assembly_id, matter_id);
+        let command = CommitteeCommand::Elect {
+            committee_id: id.to_string(),
+            district: district.clone(),
+            decision,
+            members,
+            elected_on: self.today(),
+        };
+        let receipt = self
+            .run::<Committee>(context, district, COMMITTEE_CATEGORY, id, command)
+            .await?;
+        Ok((id, receipt))
+    }
+
+    pub async fn file_committee(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        committee_id: Uuid,
+        housing_authority_ref: String,
+        street_office_ref: String,
+    ) -> Result<Receipt, AppError> {
+        let command = CommitteeCommand::File {
+            district: district.clone(),
+            housing_authority_ref,
+            street_office_ref,
+            filed_on: self.today(),
+        };
+        self.run::<Committee>(context, district, COMMITTEE_CATEGORY, committee_id, command)
+            .await
+    }
+
+    pub async fn flag_late_filing(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        committee_id: Uuid,
+    ) -> Result<Receipt, AppError> {
+        let command = CommitteeCommand::FlagLate {
+            district: district.clone(),
+            today: self.today(),
+        };
+        self.run::<Committee>(context, district, COMMITTEE_CATEGORY, committee_id, command)
+            .await
+    }
+
+    pub async fn get_committee(
+        &self,
+        district: &DistrictCode,
+        committee_id: Uuid,
+        min_position: u64,
+    ) -> Result<pb::Committee, AppError> {
+        let id = committee_id.to_string();
+        let mut tx = self
+            .read_after(&self.read_models.committees, min_position)
+            .await?;
+        let row: Option<CommitteeRow> = sqlx::query_as(
+            "SELECT estate_id, district, assembly_id, matter_id, members, elected_on, filing_due_on, \
+             filed, filed_on, filed_late, housing_authority_ref, street_office_ref, flagged_late, flagged_on \
+             FROM committees WHERE committee_id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let Some(r) = row else {
+            return Err(AppError::NotFound("committee"));
+        };
+        if r.1 != district.as_str() {
+            return Err(AppError::NotFound("committee"));
+        }
+        Ok(pb::Committee {
+            committee_id: id,
+            estate_id: r.0,
+            district: r.1,
+            assembly_id: r.2,
+            matter_id: r.3,
+            members: r.4.split('\n').filter(|m| !m.is_empty()).map(str::to_owned).collect(),
+            elected_on: r.5,
+            filing_due_on: r.6,
+            filed: r.7 != 0,
+            filed_on: r.8,
+            filed_late: r.9 != 0,
+            housing_authority_ref: r.10,
+            street_office_ref: r.11,
+            flagged_late: r.12 != 0,
+            flagged_on: r.13,
+        })
+    }
+
+    /// Every committee neither filed nor flagged, in any district.
+    pub async fn unfiled_committees(&self) -> Result<Vec<DueFiling>, AppError> {
+        let mut tx = self.read_models.committees.read().await?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT committee_id, district, filing_due_on FROM committees \
+             WHERE filed = 0 AND flagged_late = 0 ORDER BY filing_due_on",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|(committee_id, district, filing_due_on)| DueFiling {
+                committee_id,
+                district,
+                filing_due_on,
+            })
+            .collect())
+    }
+}

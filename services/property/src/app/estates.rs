@@ -1,0 +1,199 @@
+//! Estates through the application layer: registering gives a new estate
+//! id derived from the request; every other change runs on the estate's
+//! stream. The register query answers from the `property_estates` read
+//! model and computes eligibility for a first assembly as of today.
+
+use super::{AppError, ESTATE_CATEGORY, PropertyApp, new_id};
+use crate::domain::area::{Area, AreaBasis, UnitAreas};
+use crate::domain::dates::{parse_area, parse_date};
+use crate::domain::estate::{Estate, EstateCommand, EstateFacts, EstateState};
+use crate::domain::first_assembly::{Eligibility, eligibility};
+use crate::domain::estate::EstateError;
+use gongzhi_commands::Receipt;
+use gongzhi_kernel::DistrictCode;
+use gongzhi_proto::gongzhi::property::v1 as pb;
+use gongzhi_server::CommandContext;
+use uuid::Uuid;
+
+/// An estate as the register shows it.
+type EstateRow = (String, String, String, String, String, String);
+type UnitRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn basis(basis: AreaBasis) -> pb::AreaBasis {
+    match basis {
+        AreaBasis::Register => pb::AreaBasis::Register,
+        AreaBasis::Surveyed => pb::AreaBasis::Surveyed,
+        AreaBasis::Contract => pb::AreaBasis::Contract,
+    }
+}
+
+impl PropertyApp {
+    pub async fn register_estate(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        community: String,
+        name: String,
+        developer_id: String,
+    ) -> Result<(Uuid, Receipt), AppError> {
+        let estate_id = new_id(context, "estate");
+        let command = EstateCommand::Register {
+            estate_id: estate_id.to_string(),
+            district: district.clone(),
+            community,
+            name,
+            developer_id,
+            at: self.now(),
+        };
+        let receipt = self
+            .run::<Estate>(context, district, ESTATE_CATEGORY, estate_id, command)
+            .await?;
+        // A replayed request answers the stream it wrote the first time.
+        let estate_id = Uuid::parse_str(receipt.stream.id()).unwrap_or(estate_id);
+        Ok((estate_id, receipt))
+    }
+
+    /// Any other estate command, on the estate's own stream.
+    pub async fn change_estate(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        estate_id: Uuid,
+        command: EstateCommand,
+    ) -> Result<Receipt, AppError> {
+        self.run::<Estate>(context, district, ESTATE_CATEGORY, estate_id, command)
+            .await
+    }
+
+    /// The estate from its stream, in `district`; "not found" otherwise.
+    pub async fn estate_facts(
+        &self,
+        district: &DistrictCode,
+        estate_id: Uuid,
+    ) -> Result<EstateFacts, AppError> {
+        match self.state::<Estate>(ESTATE_CATEGORY, estate_id).await? {
+            EstateState::Present(facts) if facts.district == district.as_str() => Ok(facts),
+            _ => Err(AppError::from(gongzhi_commands::CommandError::Domain(
+                EstateError::NotFound,
+            ))),
+        }
+    }
+
+    pub async fn get_estate(
+        &self,
+        district: &DistrictCode,
+        estate_id: Uuid,
+        min_position: u64,
+    ) -> Result<pb::Estate, AppError> {
+        let mut tx = self
+            .read_after(&self.read_models.estates, min_position)
+            .await?;
+        let id = estate_id.to_string();
+        let row: Option<EstateRow> = sqlx::query_as(
+            "SELECT district, community, name, developer_id, preparatory_group_led_by, preparatory_group_formed_on \
+             FROM estates WHERE estate_id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((row_district, community, name, developer_id, led_by, formed_on)) = row else {
+            return Err(AppError::NotFound("estate"));
+        };
+        if row_district != district.as_str() {
+            return Err(AppError::NotFound("estate"));
+        }
+        let buildings: Vec<(String,)> = sqlx::query_as(
+            "SELECT building_id FROM estate_buildings WHERE estate_id = $1 ORDER BY building_id",
+        )
+        .bind(&id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let units: Vec<UnitRow> = sqlx::query_as(
+            "SELECT unit_id, building_id, number, register_area, surveyed_area, contract_area, owner_id, resident_id, delivered_on \
+             FROM estate_units WHERE estate_id = $1 ORDER BY unit_id",
+        )
+        .bind(&id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+
+        let mut total = Area::ZERO;
+        let mut delivered = Area::ZERO;
+        let mut first_delivery = None;
+        let mut out = Vec::with_capacity(units.len());
+        for (unit_id, building_id, number, register, surveyed, contract, owner, resident, on) in
+            units
+        {
+            let areas = UnitAreas {
+                register: parse_area(&register),
+                surveyed: parse_area(&surveyed),
+                contract: parse_area(&contract),
+            };
+            let (area, area_basis) = areas
+                .effective()
+                .map_or((Area::ZERO, pb::AreaBasis::Unspecified), |(a, b)| {
+                    (a, basis(b))
+                });
+            total = total + area;
+            if !owner.is_empty() {
+                delivered = delivered + area;
+            }
+            if let Some(day) = parse_date(&on) {
+                first_delivery = Some(first_delivery.map_or(day, |f: chrono::NaiveDate| f.min(day)));
+            }
+            out.push(pb::EstateUnit {
+                unit_id,
+                building_id,
+                number,
+                area: area.to_string(),
+                area_basis: area_basis as i32,
+                owner_id: owner,
+                resident_id: resident,
+                delivered_on: on,
+            });
+        }
+        let (eligible, two_years_from) =
+            match eligibility(total, delivered, first_delivery, self.today()) {
+                Eligibility::HalfDelivered => {
+                    (pb::FirstAssemblyEligibility::HalfDelivered, String::new())
+                }
+                Eligibility::TwoYearsWithAFifth => {
+                    (pb::FirstAssemblyEligibility::TwoYearsWithAFifth, String::new())
+                }
+                Eligibility::NotYet { two_years_from } => (
+                    pb::FirstAssemblyEligibility::NotYet,
+                    two_years_from
+                        .map(crate::domain::dates::date)
+                        .unwrap_or_default(),
+                ),
+            };
+        Ok(pb::Estate {
+            estate_id: id,
+            district: row_district,
+            community,
+            name,
+            developer_id,
+            buildings: buildings.into_iter().map(|(b,)| b).collect(),
+            units: out,
+            total_area: total.to_string(),
+            delivered_area: delivered.to_string(),
+            first_delivery_on: first_delivery
+                .map(crate::domain::dates::date)
+                .unwrap_or_default(),
+            eligibility: eligible as i32,
+            two_years_from,
+            preparatory_group_formed: !formed_on.is_empty(),
+            preparatory_group_led_by: led_by,
+        })
+    }
+}
