@@ -134,7 +134,12 @@ impl PropertyApp {
             district: r.1,
             assembly_id: r.2,
             matter_id: r.3,
-            members: r.4.split('\n').filter(|m| !m.is_empty()).map(str::to_owned).collect(),
+            members: r
+                .4
+                .split('\n')
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect(),
             elected_on: r.5,
             filing_due_on: r.6,
             filed: r.7 != 0,

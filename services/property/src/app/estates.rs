@@ -6,9 +6,9 @@
 use super::{AppError, ESTATE_CATEGORY, PropertyApp, new_id};
 use crate::domain::area::{Area, AreaBasis, UnitAreas};
 use crate::domain::dates::{parse_area, parse_date};
+use crate::domain::estate::EstateError;
 use crate::domain::estate::{Estate, EstateCommand, EstateFacts, EstateState};
 use crate::domain::first_assembly::{Eligibility, eligibility};
-use crate::domain::estate::EstateError;
 use gongzhi_commands::Receipt;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::property::v1 as pb;
@@ -149,7 +149,8 @@ impl PropertyApp {
                 delivered = delivered + area;
             }
             if let Some(day) = parse_date(&on) {
-                first_delivery = Some(first_delivery.map_or(day, |f: chrono::NaiveDate| f.min(day)));
+                first_delivery =
+                    Some(first_delivery.map_or(day, |f: chrono::NaiveDate| f.min(day)));
             }
             out.push(pb::EstateUnit {
                 unit_id,
@@ -167,9 +168,10 @@ impl PropertyApp {
                 Eligibility::HalfDelivered => {
                     (pb::FirstAssemblyEligibility::HalfDelivered, String::new())
                 }
-                Eligibility::TwoYearsWithAFifth => {
-                    (pb::FirstAssemblyEligibility::TwoYearsWithAFifth, String::new())
-                }
+                Eligibility::TwoYearsWithAFifth => (
+                    pb::FirstAssemblyEligibility::TwoYearsWithAFifth,
+                    String::new(),
+                ),
                 Eligibility::NotYet { two_years_from } => (
                     pb::FirstAssemblyEligibility::NotYet,
                     two_years_from

@@ -133,7 +133,9 @@ impl PropertyApp {
         min_position: u64,
     ) -> Result<pb::Fund, AppError> {
         let id = estate_id.to_string();
-        let mut tx = self.read_after(&self.read_models.fund, min_position).await?;
+        let mut tx = self
+            .read_after(&self.read_models.fund, min_position)
+            .await?;
         let balance: Option<(String, i64)> =
             sqlx::query_as("SELECT district, balance_fen FROM fund_balances WHERE estate_id = $1")
                 .bind(&id)

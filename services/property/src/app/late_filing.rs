@@ -140,7 +140,10 @@ mod tests {
     fn the_request_id_depends_on_the_committee_only() {
         let committee = Uuid::from_u128(7);
         assert_eq!(late_request_id(committee), late_request_id(committee));
-        assert_ne!(late_request_id(committee), late_request_id(Uuid::from_u128(8)));
+        assert_ne!(
+            late_request_id(committee),
+            late_request_id(Uuid::from_u128(8))
+        );
         assert!(gongzhi_server::validate_request_id(&late_request_id(committee)).is_ok());
     }
 }

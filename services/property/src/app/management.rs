@@ -49,7 +49,10 @@ pub fn fee_id(estate_id: Uuid, unit_id: &str, period: &str) -> Uuid {
     )
 }
 
-fn vote(row: &sqlx::any::AnyRow, assembly: usize) -> Result<Option<pb::VoteReference>, sqlx::Error> {
+fn vote(
+    row: &sqlx::any::AnyRow,
+    assembly: usize,
+) -> Result<Option<pb::VoteReference>, sqlx::Error> {
     let assembly_id: String = row.try_get(assembly)?;
     let matter_id: String = row.try_get(assembly + 1)?;
     Ok((!assembly_id.is_empty()).then_some(pb::VoteReference {
@@ -76,7 +79,13 @@ impl PropertyApp {
             signed_on: self.date_or_today(sign.signed_on),
         };
         let receipt = self
-            .run::<Management>(context, district, MANAGEMENT_CATEGORY, sign.estate_id, command)
+            .run::<Management>(
+                context,
+                district,
+                MANAGEMENT_CATEGORY,
+                sign.estate_id,
+                command,
+            )
             .await?;
         Ok((contract_id, receipt))
     }
@@ -103,7 +112,13 @@ impl PropertyApp {
             signed_on: self.date_or_today(sign.signed_on),
         };
         let receipt = self
-            .run::<Management>(context, district, MANAGEMENT_CATEGORY, sign.estate_id, command)
+            .run::<Management>(
+                context,
+                district,
+                MANAGEMENT_CATEGORY,
+                sign.estate_id,
+                command,
+            )
             .await?;
         Ok((contract_id, receipt))
     }

@@ -10,12 +10,12 @@
 
 pub mod assemblies;
 pub mod committees;
+pub mod disputes;
 mod error;
 pub mod estates;
 pub mod fund;
 pub mod late_filing;
 pub mod management;
-pub mod disputes;
 
 pub use error::{AppError, RuleError};
 

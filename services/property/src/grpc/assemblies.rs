@@ -30,8 +30,11 @@ fn matters(v: &mut Violations, raw: &[pb::AssemblyMatter]) -> Vec<MatterSpec> {
     for (i, m) in raw.iter().enumerate() {
         let id = v.id(&format!("matters[{i}].matter_id"), &m.matter_id);
         let title = v.text(&format!("matters[{i}].title"), &m.title, NAME_MAX_CHARS);
-        let proposal =
-            v.optional_text(&format!("matters[{i}].proposal"), &m.proposal, TEXT_MAX_CHARS);
+        let proposal = v.optional_text(
+            &format!("matters[{i}].proposal"),
+            &m.proposal,
+            TEXT_MAX_CHARS,
+        );
         let matter = Matter::from_proto(m.kind);
         if matter.is_none() {
             v.add(
@@ -92,8 +95,11 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
             held_on,
             matters,
         };
-        let (assembly_id, written) =
-            grpc(self.app.convene_assembly(&context, &district, convene).await)?;
+        let (assembly_id, written) = grpc(
+            self.app
+                .convene_assembly(&context, &district, convene)
+                .await,
+        )?;
         Ok(Response::new(pb::ConveneAssemblyResponse {
             assembly_id: assembly_id.to_string(),
             receipt: receipt(&written),
@@ -115,8 +121,14 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
         let choice = choice(&mut v, r.choice);
         let channel = v.enum_value("channel", r.channel, pb::BallotChannel::Unspecified);
         v.finish()?;
-        let (Some(district), Some(assembly_id), Some(matter_id), Some(head), Some(choice), Some(channel)) =
-            (district, assembly, matter, head, choice, channel)
+        let (
+            Some(district),
+            Some(assembly_id),
+            Some(matter_id),
+            Some(head),
+            Some(choice),
+            Some(channel),
+        ) = (district, assembly, matter, head, choice, channel)
         else {
             return Err(incomplete());
         };
@@ -230,7 +242,11 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
         v.request_id(&r.request_id);
         let district = v.district(&r.district);
         let committee = v.uuid("committee_id", &r.committee_id);
-        let housing = v.text("housing_authority_ref", &r.housing_authority_ref, NAME_MAX_CHARS);
+        let housing = v.text(
+            "housing_authority_ref",
+            &r.housing_authority_ref,
+            NAME_MAX_CHARS,
+        );
         let street = v.text("street_office_ref", &r.street_office_ref, NAME_MAX_CHARS);
         v.finish()?;
         let (Some(district), Some(committee_id), Some(housing), Some(street)) =

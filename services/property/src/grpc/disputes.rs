@@ -125,7 +125,11 @@ impl pb::dispute_service_server::DisputeService for DisputeGrpc {
         let mediator = v.text("mediator", &r.mediator, ID_MAX_CHARS);
         let on = v.optional_date("started_on", &r.started_on);
         let today = self.app.today();
-        let ids = (r.request_id.as_str(), r.district.as_str(), r.dispute_id.as_str());
+        let ids = (
+            r.request_id.as_str(),
+            r.district.as_str(),
+            r.dispute_id.as_str(),
+        );
         let receipt = self
             .change(caller, ids, v, |district| {
                 Some(DisputeCommand::StartMediation {
@@ -149,7 +153,11 @@ impl pb::dispute_service_server::DisputeService for DisputeGrpc {
         let reason = v.text("reason", &r.reason, TEXT_MAX_CHARS);
         let on = v.optional_date("escalated_on", &r.escalated_on);
         let today = self.app.today();
-        let ids = (r.request_id.as_str(), r.district.as_str(), r.dispute_id.as_str());
+        let ids = (
+            r.request_id.as_str(),
+            r.district.as_str(),
+            r.dispute_id.as_str(),
+        );
         let receipt = self
             .change(caller, ids, v, |district| {
                 Some(DisputeCommand::Escalate {
@@ -174,7 +182,11 @@ impl pb::dispute_service_server::DisputeService for DisputeGrpc {
         let summary = v.text("summary", &r.summary, NAME_MAX_CHARS * 10);
         let on = v.optional_date("resolved_on", &r.resolved_on);
         let today = self.app.today();
-        let ids = (r.request_id.as_str(), r.district.as_str(), r.dispute_id.as_str());
+        let ids = (
+            r.request_id.as_str(),
+            r.district.as_str(),
+            r.dispute_id.as_str(),
+        );
         let receipt = self
             .change(caller, ids, v, |district| {
                 Some(DisputeCommand::Resolve {
@@ -202,7 +214,11 @@ impl pb::dispute_service_server::DisputeService for DisputeGrpc {
             return Err(incomplete());
         };
         ensure_read(&caller, &district)?;
-        let dispute = grpc(self.app.get_dispute(&district, dispute, r.min_position).await)?;
+        let dispute = grpc(
+            self.app
+                .get_dispute(&district, dispute, r.min_position)
+                .await,
+        )?;
         Ok(Response::new(pb::GetDisputeResponse {
             dispute: Some(dispute),
         }))

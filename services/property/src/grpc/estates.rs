@@ -112,13 +112,20 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let building = v.id("building_id", &r.building_id);
         let name = v.text("name", &r.name, NAME_MAX_CHARS);
         let receipt = self
-            .change(caller, &r.request_id, &r.district, &r.estate_id, v, |district| {
-                Some(EstateCommand::AddBuilding {
-                    district,
-                    building_id: building?,
-                    name: name?,
-                })
-            })
+            .change(
+                caller,
+                &r.request_id,
+                &r.district,
+                &r.estate_id,
+                v,
+                |district| {
+                    Some(EstateCommand::AddBuilding {
+                        district,
+                        building_id: building?,
+                        name: name?,
+                    })
+                },
+            )
             .await?;
         Ok(Response::new(pb::AddBuildingResponse { receipt }))
     }
@@ -137,24 +144,34 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let surveyed = v.optional_area("surveyed_area", &r.surveyed_area);
         let contract = v.optional_area("contract_area", &r.contract_area);
         if r.register_area.is_empty() && r.surveyed_area.is_empty() && r.contract_area.is_empty() {
-            v.add("register_area", "give a register, surveyed or contract area");
+            v.add(
+                "register_area",
+                "give a register, surveyed or contract area",
+            );
         }
         let receipt = self
-            .change(caller, &r.request_id, &r.district, &r.estate_id, v, |district| {
-                Some(EstateCommand::AddUnit {
-                    district,
-                    unit: NewUnit {
-                        unit_id: unit_id?,
-                        building_id: building_id?,
-                        number: number?,
-                        areas: UnitAreas {
-                            register: register?,
-                            surveyed: surveyed?,
-                            contract: contract?,
+            .change(
+                caller,
+                &r.request_id,
+                &r.district,
+                &r.estate_id,
+                v,
+                |district| {
+                    Some(EstateCommand::AddUnit {
+                        district,
+                        unit: NewUnit {
+                            unit_id: unit_id?,
+                            building_id: building_id?,
+                            number: number?,
+                            areas: UnitAreas {
+                                register: register?,
+                                surveyed: surveyed?,
+                                contract: contract?,
+                            },
                         },
-                    },
-                })
-            })
+                    })
+                },
+            )
             .await?;
         Ok(Response::new(pb::AddUnitResponse { receipt }))
     }
@@ -170,14 +187,21 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let basis = area_basis(&mut v, r.basis);
         let area = v.area("area", &r.area);
         let receipt = self
-            .change(caller, &r.request_id, &r.district, &r.estate_id, v, |district| {
-                Some(EstateCommand::RecordArea {
-                    district,
-                    unit_id: unit_id?,
-                    basis: basis?,
-                    area: area?,
-                })
-            })
+            .change(
+                caller,
+                &r.request_id,
+                &r.district,
+                &r.estate_id,
+                v,
+                |district| {
+                    Some(EstateCommand::RecordArea {
+                        district,
+                        unit_id: unit_id?,
+                        basis: basis?,
+                        area: area?,
+                    })
+                },
+            )
             .await?;
         Ok(Response::new(pb::RecordUnitAreaResponse { receipt }))
     }
@@ -194,15 +218,22 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let resident = optional_id(&mut v, "resident_id", &r.resident_id);
         let on = v.date("delivered_on", &r.delivered_on);
         let receipt = self
-            .change(caller, &r.request_id, &r.district, &r.estate_id, v, |district| {
-                Some(EstateCommand::Deliver {
-                    district,
-                    unit_id: unit_id?,
-                    owner_id: owner?.to_string(),
-                    resident_id: resident?,
-                    on: on?,
-                })
-            })
+            .change(
+                caller,
+                &r.request_id,
+                &r.district,
+                &r.estate_id,
+                v,
+                |district| {
+                    Some(EstateCommand::Deliver {
+                        district,
+                        unit_id: unit_id?,
+                        owner_id: owner?.to_string(),
+                        resident_id: resident?,
+                        on: on?,
+                    })
+                },
+            )
             .await?;
         Ok(Response::new(pb::DeliverUnitResponse { receipt }))
     }
@@ -219,15 +250,22 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let resident = optional_id(&mut v, "to_resident_id", &r.to_resident_id);
         let on = v.date("transferred_on", &r.transferred_on);
         let receipt = self
-            .change(caller, &r.request_id, &r.district, &r.estate_id, v, |district| {
-                Some(EstateCommand::Transfer {
-                    district,
-                    unit_id: unit_id?,
-                    to_owner_id: owner?.to_string(),
-                    to_resident_id: resident?,
-                    on: on?,
-                })
-            })
+            .change(
+                caller,
+                &r.request_id,
+                &r.district,
+                &r.estate_id,
+                v,
+                |district| {
+                    Some(EstateCommand::Transfer {
+                        district,
+                        unit_id: unit_id?,
+                        to_owner_id: owner?.to_string(),
+                        to_resident_id: resident?,
+                        on: on?,
+                    })
+                },
+            )
             .await?;
         Ok(Response::new(pb::TransferOwnershipResponse { receipt }))
     }

@@ -246,8 +246,11 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
             purpose,
             on,
         };
-        let (approval_id, written) =
-            grpc(self.app.approve_fund_use(&context, &district, approve).await)?;
+        let (approval_id, written) = grpc(
+            self.app
+                .approve_fund_use(&context, &district, approve)
+                .await,
+        )?;
         Ok(Response::new(pb::ApproveFundUseResponse {
             approval_id: approval_id.to_string(),
             receipt: receipt(&written),
@@ -293,7 +296,11 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let (district, estate_id) = read_base(&caller, &r.district, &r.estate_id)?;
-        let fund = grpc(self.app.get_fund(&district, estate_id, r.min_position).await)?;
+        let fund = grpc(
+            self.app
+                .get_fund(&district, estate_id, r.min_position)
+                .await,
+        )?;
         Ok(Response::new(pb::GetFundResponse { fund: Some(fund) }))
     }
 

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use gongzhi_proto::gongzhi::property::v1 as pb;
 use gongzhi_server::{ApiError, Violations};
 
-
 /// Ids chosen by clients (units, buildings, matters) and free references.
 pub const ID_MAX_CHARS: usize = 64;
 pub const NAME_MAX_CHARS: usize = 200;
@@ -98,7 +97,10 @@ impl PropertyFields for Violations {
 
     fn vote(&mut self, field: &str, vote: Option<&pb::VoteReference>) -> Option<Vote> {
         let Some(vote) = vote else {
-            self.add(field, "required: the assembly and matter of the passed vote");
+            self.add(
+                field,
+                "required: the assembly and matter of the passed vote",
+            );
             return None;
         };
         let assembly_id = self.uuid(&format!("{field}.assembly_id"), &vote.assembly_id);
@@ -128,8 +130,11 @@ impl PropertyFields for Violations {
             self.add(&format!("{field}.ends_on"), "must be after starts_on");
             return None;
         }
-        let liabilities =
-            self.optional_text(&format!("{field}.liabilities"), &t.liabilities, TEXT_MAX_CHARS);
+        let liabilities = self.optional_text(
+            &format!("{field}.liabilities"),
+            &t.liabilities,
+            TEXT_MAX_CHARS,
+        );
         Some(Terms {
             scope: scope?,
             quality: quality?,
@@ -159,4 +164,3 @@ impl PropertyFields for Violations {
         }
     }
 }
-

@@ -62,7 +62,10 @@ impl Projection for AssembliesProjection {
     }
 
     fn sources(&self) -> Vec<Source> {
-        vec![Source::new(crate::CONTEXT, &[crate::app::ASSEMBLY_CATEGORY])]
+        vec![Source::new(
+            crate::CONTEXT,
+            &[crate::app::ASSEMBLY_CATEGORY],
+        )]
     }
 
     fn migrator(&self, backend: Backend) -> Migrator {
@@ -126,11 +129,13 @@ impl Projection for AssembliesProjection {
             }
             AssemblyEvent::MatterDecided(e) => decided(connection, e).await?,
             AssemblyEvent::Closed(e) => {
-                sqlx::query("UPDATE assemblies SET closed = 1, closed_at = $1 WHERE assembly_id = $2")
-                    .bind(e.closed_at)
-                    .bind(e.assembly_id)
-                    .execute(&mut *connection)
-                    .await?;
+                sqlx::query(
+                    "UPDATE assemblies SET closed = 1, closed_at = $1 WHERE assembly_id = $2",
+                )
+                .bind(e.closed_at)
+                .bind(e.assembly_id)
+                .execute(&mut *connection)
+                .await?;
             }
         }
         Ok(())

@@ -41,7 +41,10 @@ impl Projection for CommitteesProjection {
     }
 
     fn sources(&self) -> Vec<Source> {
-        vec![Source::new(crate::CONTEXT, &[crate::app::COMMITTEE_CATEGORY])]
+        vec![Source::new(
+            crate::CONTEXT,
+            &[crate::app::COMMITTEE_CATEGORY],
+        )]
     }
 
     fn migrator(&self, backend: Backend) -> Migrator {

@@ -35,6 +35,10 @@ pub(crate) fn position(projection: &str, event: &RecordedEvent) -> Result<i64, P
 }
 
 /// Money as a column value; fen beyond i64 is no real estate's.
-pub(crate) fn fen(projection: &str, event: &RecordedEvent, amount: u64) -> Result<i64, ProjectionError> {
+pub(crate) fn fen(
+    projection: &str,
+    event: &RecordedEvent,
+    amount: u64,
+) -> Result<i64, ProjectionError> {
     i64::try_from(amount).map_err(|e| ProjectionError::apply(projection, event.event_id, e))
 }

@@ -41,7 +41,11 @@ fn threshold_words(threshold: pb::MatterThreshold) -> &'static str {
 }
 
 /// Why the matter passed or failed, with the exact figures.
-pub fn explanation(reason: pb::MatterOutcomeReason, threshold: pb::MatterThreshold, t: &pb::Tally) -> String {
+pub fn explanation(
+    reason: pb::MatterOutcomeReason,
+    threshold: pb::MatterThreshold,
+    t: &pb::Tally,
+) -> String {
     let p = |part: &Option<pb::TallyPart>| part.clone().unwrap_or_default();
     let (roll, taking_part, agree) = (p(&t.roll), p(&t.participating), p(&t.agree));
     let needed = threshold_words(threshold);
@@ -49,8 +53,14 @@ pub fn explanation(reason: pb::MatterOutcomeReason, threshold: pb::MatterThresho
         pb::MatterOutcomeReason::Passed => format!(
             "passed: {} of {} m² and {} of {} owners taking part agreed ({needed} of both needed); \
              those taking part held {} of {} m² and were {} of {} owners (at least 2/3 of both needed)",
-            agree.area, taking_part.area, agree.heads, taking_part.heads,
-            taking_part.area, roll.area, taking_part.heads, roll.heads
+            agree.area,
+            taking_part.area,
+            agree.heads,
+            taking_part.heads,
+            taking_part.area,
+            roll.area,
+            taking_part.heads,
+            roll.heads
         ),
         pb::MatterOutcomeReason::ParticipatingAreaBelowTwoThirds => format!(
             "failed: owners taking part held {} of {} m², below the 2/3 of the exclusive area needed",
@@ -130,7 +140,18 @@ impl PropertyApp {
         .bind(&id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((estate_id, row_district, first, convened_by, notice, held_on, total_area, head_count, closed, closed_at)) = row
+        let Some((
+            estate_id,
+            row_district,
+            first,
+            convened_by,
+            notice,
+            held_on,
+            total_area,
+            head_count,
+            closed,
+            closed_at,
+        )) = row
         else {
             return Err(AppError::NotFound("assembly"));
         };
