@@ -9,6 +9,7 @@ mod grids;
 mod platform;
 mod privacy;
 mod projections;
+mod property;
 mod relay;
 mod residents;
 mod server;
