@@ -130,7 +130,8 @@ pub fn token_for(subject: &str, roles: &[&str]) -> anyhow::Result<String> {
         roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         districts: vec![DistrictCode::parse(DISTRICT)?],
     };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec())).issue(&caller, Duration::from_secs(600))?)
+    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
+        .issue(&caller, Duration::from_secs(600))?)
 }
 
 /// Street office staff of the district: forms the preparatory group and
@@ -165,10 +166,7 @@ pub fn refused<T: std::fmt::Debug>(
         Ok(response) => anyhow::bail!("expected {code:?} {expected_reason}, got {response:?}"),
         Err(status) => status,
     };
-    anyhow::ensure!(
-        status.code() == code,
-        "expected {code:?}, got {status:?}"
-    );
+    anyhow::ensure!(status.code() == code, "expected {code:?}, got {status:?}");
     anyhow::ensure!(
         reason(&status).as_deref() == Some(expected_reason),
         "expected reason {expected_reason}, got {status:?}"

@@ -101,9 +101,19 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         pb::MatterThreshold::AtLeastThreeQuarters as i32
     );
     let tally = raise.tally.clone().unwrap_or_default();
-    assert_eq!(tally.participating.map(|p| (p.area, p.heads)), Some(("380.00".into(), 4)));
-    assert_eq!(tally.agree.map(|p| (p.area, p.heads)), Some(("170.00".into(), 2)));
-    assert!(raise.explanation.contains("170.00 of the 380.00"), "{}", raise.explanation);
+    assert_eq!(
+        tally.participating.map(|p| (p.area, p.heads)),
+        Some(("380.00".into(), 4))
+    );
+    assert_eq!(
+        tally.agree.map(|p| (p.area, p.heads)),
+        Some(("170.00".into(), 2))
+    );
+    assert!(
+        raise.explanation.contains("170.00 of the 380.00"),
+        "{}",
+        raise.explanation
+    );
 
     // The committee: five members, filed on the day of election.
     let mut members: Vec<String> = owners.0.clone();
@@ -122,7 +132,12 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         )?)
         .await?
         .into_inner();
-    let committee = get_committee(&mut c, &elected.committee_id, position(elected.receipt.as_ref())).await?;
+    let committee = get_committee(
+        &mut c,
+        &elected.committee_id,
+        position(elected.receipt.as_ref()),
+    )
+    .await?;
     assert_eq!(committee.members, members);
     assert_eq!(committee.elected_on, "2026-03-02");
     assert_eq!(committee.filing_due_on, "2026-04-01");
@@ -141,7 +156,12 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         )?)
         .await?
         .into_inner();
-    let committee = get_committee(&mut c, &elected.committee_id, position(filed.receipt.as_ref())).await?;
+    let committee = get_committee(
+        &mut c,
+        &elected.committee_id,
+        position(filed.receipt.as_ref()),
+    )
+    .await?;
     assert!(committee.filed && !committee.filed_late && !committee.flagged_late);
 
     // The developer's preliminary contract, replaced by the company the
@@ -206,17 +226,40 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         .contracts;
     let summary: Vec<(i32, &str, i32, u64)> = contracts
         .iter()
-        .map(|k| (k.kind, k.company_id.as_str(), k.status, k.fees_collected_fen))
+        .map(|k| {
+            (
+                k.kind,
+                k.company_id.as_str(),
+                k.status,
+                k.fees_collected_fen,
+            )
+        })
         .collect();
     assert_eq!(
         summary,
         vec![
-            (pb::ContractKind::Preliminary as i32, DEVELOPER, pb::ContractStatus::Ended as i32, 0),
-            (pb::ContractKind::Service as i32, COMPANY, pb::ContractStatus::Running as i32, 14_400),
+            (
+                pb::ContractKind::Preliminary as i32,
+                DEVELOPER,
+                pb::ContractStatus::Ended as i32,
+                0
+            ),
+            (
+                pb::ContractKind::Service as i32,
+                COMPANY,
+                pb::ContractStatus::Running as i32,
+                14_400
+            ),
         ]
     );
-    assert_eq!(contracts.get(1).map(|k| k.contract_id.as_str()), Some(hired.contract_id.as_str()));
-    assert_eq!(contracts.get(1).and_then(|k| k.vote.clone()), vote_ref(&assembly_id, "hire"));
+    assert_eq!(
+        contracts.get(1).map(|k| k.contract_id.as_str()),
+        Some(hired.contract_id.as_str())
+    );
+    assert_eq!(
+        contracts.get(1).and_then(|k| k.vote.clone()),
+        vote_ref(&assembly_id, "hire")
+    );
 
     // The fund: a deposit, a use approved by the passed vote, spent.
     c.management
@@ -271,7 +314,10 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         .iter()
         .map(|a| (a.approval_id.clone(), a.amount_fen, a.remaining_fen))
         .collect();
-    assert_eq!(approvals, vec![(approval.approval_id.clone(), 300_000, 50_000)]);
+    assert_eq!(
+        approvals,
+        vec![(approval.approval_id.clone(), 300_000, 50_000)]
+    );
     let ledger: Vec<(i32, u64, u64)> = fund
         .entries
         .iter()

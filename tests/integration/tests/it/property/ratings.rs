@@ -13,10 +13,7 @@ use gongzhi_proto::gongzhi::residents::v1::resident_service_client::ResidentServ
 /// A facility, rated too: not a company, so not in the company's model.
 const FACILITY: &str = "0d5b9c2e-8f3a-4d7e-9b1c-2a6e4f8d0c13";
 
-async fn resident(
-    client: &mut ResidentServiceClient<Channel>,
-    n: u32,
-) -> anyhow::Result<String> {
+async fn resident(client: &mut ResidentServiceClient<Channel>, n: u32) -> anyhow::Result<String> {
     let mut request = crate::residents::registration(&format!("register-{n}"));
     request.id_number = crate::residents::id_number(n)?;
     Ok(client
@@ -70,7 +67,8 @@ async fn company_rating(c: &mut Clients, min_position: u64) -> anyhow::Result<pb
 
 #[tokio::test]
 async fn residents_ratings_of_a_company_reach_its_rating() -> anyhow::Result<()> {
-    let service = Property::start_hosting(vec![ServiceName::Residents, ServiceName::Property]).await?;
+    let service =
+        Property::start_hosting(vec![ServiceName::Residents, ServiceName::Property]).await?;
     let url = format!("http://{}", service.started.addr);
     let mut registry = ResidentServiceClient::connect(url.clone()).await?;
     let mut ratings = RatingServiceClient::connect(url).await?;
@@ -83,12 +81,22 @@ async fn residents_ratings_of_a_company_reach_its_rating() -> anyhow::Result<()>
     let second = resident(&mut registry, 2).await?;
     let company = residents::RatingSubjectKind::PropertyCompany;
     rate(&mut ratings, &first, company, COMPANY, 5).await?;
-    rate(&mut ratings, &first, residents::RatingSubjectKind::Facility, FACILITY, 1).await?;
+    rate(
+        &mut ratings,
+        &first,
+        residents::RatingSubjectKind::Facility,
+        FACILITY,
+        1,
+    )
+    .await?;
     let last = rate(&mut ratings, &second, company, COMPANY, 3).await?;
 
     let rating = company_rating(&mut c, last).await?;
     assert_eq!(rating.company_id, COMPANY);
-    assert_eq!(rating.count, 2, "the facility's rating is not the company's");
+    assert_eq!(
+        rating.count, 2,
+        "the facility's rating is not the company's"
+    );
     assert_eq!(rating.star_sum, 8);
     assert_eq!(rating.distribution, vec![0, 0, 1, 0, 1]);
 

@@ -54,7 +54,10 @@ async fn refused_commands_answer_why_and_change_nothing() -> anyhow::Result<()> 
     assert_eq!(service.head().await?, head);
     let open = get_assembly(&mut c, &assembly_id, first).await?;
     assert_eq!(
-        open.matters.iter().map(|m| (m.matter_id.as_str(), m.ballots)).collect::<Vec<_>>(),
+        open.matters
+            .iter()
+            .map(|m| (m.matter_id.as_str(), m.ballots))
+            .collect::<Vec<_>>(),
         vec![("elect", 1), ("fund", 0)]
     );
 
@@ -106,7 +109,9 @@ async fn refused_commands_answer_why_and_change_nothing() -> anyhow::Result<()> 
         spent_on: String::new(),
     };
     refused(
-        c.management.spend_from_fund(authorized(spend, &staff)?).await,
+        c.management
+            .spend_from_fund(authorized(spend, &staff)?)
+            .await,
         Code::FailedPrecondition,
         "FUND_APPROVAL_NOT_FOUND",
     )?;
