@@ -4,6 +4,7 @@
 //! 30-day filing deadline are fixed.
 
 mod cycle;
+mod direct;
 mod late_filing;
 mod ratings;
 mod refusals;

@@ -10,10 +10,23 @@ use pb::{BallotChoice as B, MatterKind as K};
 #[tokio::test]
 async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<()> {
     let service = Property::start().await?;
-    let mut c = service.clients().await?;
+    full_cycle(&mut service.clients().await?).await?;
+    service.stop().await
+}
+
+/// The same cycle on the embedded SQLite store and read models of
+/// `gongzhi dev`, so every read model's SQL runs on both backends.
+#[tokio::test]
+async fn the_same_cycle_runs_on_the_embedded_backends() -> anyhow::Result<()> {
+    let direct = super::direct::Direct::sqlite().await?;
+    full_cycle(&mut clients(&direct.url).await?).await?;
+    direct.stop().await
+}
+
+async fn full_cycle(c: &mut Clients) -> anyhow::Result<()> {
     let staff = street()?;
 
-    let (estate_id, owners, formed) = delivered_estate(&mut c).await?;
+    let (estate_id, owners, formed) = delivered_estate(c).await?;
     let estate = c
         .estates
         .get_estate(authorized(
@@ -41,7 +54,7 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
     // The first assembly: four owners and the developer's unsold unit are
     // five heads on a roll of 500 m².
     let assembly_id = convene(
-        &mut c,
+        c,
         &estate_id,
         vec![
             matter("elect", K::ElectCommittee, "选举第一届业主委员会"),
@@ -58,20 +71,20 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         .cast_ballot(authorized(online, &owner(owners.get(0)?)?)?)
         .await?;
     for i in 1..4 {
-        vote(&mut c, &assembly_id, "elect", owners.get(i)?, B::For).await?;
+        vote(c, &assembly_id, "elect", owners.get(i)?, B::For).await?;
     }
     for m in ["hire", "fund"] {
         for i in 0..4 {
-            vote(&mut c, &assembly_id, m, owners.get(i)?, B::For).await?;
+            vote(c, &assembly_id, m, owners.get(i)?, B::For).await?;
         }
     }
-    vote(&mut c, &assembly_id, "raise", owners.get(0)?, B::For).await?;
-    vote(&mut c, &assembly_id, "raise", owners.get(1)?, B::For).await?;
-    vote(&mut c, &assembly_id, "raise", owners.get(2)?, B::Against).await?;
-    vote(&mut c, &assembly_id, "raise", owners.get(3)?, B::Against).await?;
-    let closed = close(&mut c, &assembly_id).await?;
+    vote(c, &assembly_id, "raise", owners.get(0)?, B::For).await?;
+    vote(c, &assembly_id, "raise", owners.get(1)?, B::For).await?;
+    vote(c, &assembly_id, "raise", owners.get(2)?, B::Against).await?;
+    vote(c, &assembly_id, "raise", owners.get(3)?, B::Against).await?;
+    let closed = close(c, &assembly_id).await?;
 
-    let assembly = get_assembly(&mut c, &assembly_id, closed).await?;
+    let assembly = get_assembly(c, &assembly_id, closed).await?;
     assert!(assembly.closed);
     assert_eq!(assembly.head_count, 5);
     assert_eq!(assembly.total_area, "500.00");
@@ -132,12 +145,8 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         )?)
         .await?
         .into_inner();
-    let committee = get_committee(
-        &mut c,
-        &elected.committee_id,
-        position(elected.receipt.as_ref()),
-    )
-    .await?;
+    let committee =
+        get_committee(c, &elected.committee_id, position(elected.receipt.as_ref())).await?;
     assert_eq!(committee.members, members);
     assert_eq!(committee.elected_on, "2026-03-02");
     assert_eq!(committee.filing_due_on, "2026-04-01");
@@ -156,12 +165,8 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         )?)
         .await?
         .into_inner();
-    let committee = get_committee(
-        &mut c,
-        &elected.committee_id,
-        position(filed.receipt.as_ref()),
-    )
-    .await?;
+    let committee =
+        get_committee(c, &elected.committee_id, position(filed.receipt.as_ref())).await?;
     assert!(committee.filed && !committee.filed_late && !committee.flagged_late);
 
     // The developer's preliminary contract, replaced by the company the
@@ -307,7 +312,7 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
         )?)
         .await?
         .into_inner();
-    let fund = get_fund(&mut c, &estate_id, position(spent.receipt.as_ref())).await?;
+    let fund = get_fund(c, &estate_id, position(spent.receipt.as_ref())).await?;
     assert_eq!(fund.balance_fen, 750_000);
     let approvals: Vec<(String, u64, u64)> = fund
         .approvals
@@ -396,6 +401,5 @@ async fn an_estate_goes_from_delivery_to_a_mediated_dispute() -> anyhow::Result<
     assert_eq!(dispute.outcome, pb::DisputeOutcome::Settled as i32);
     assert_eq!(dispute.mediator, "铜元局社区居委会");
     assert_eq!(dispute.resolved_on, "2026-03-02");
-
-    service.stop().await
+    Ok(())
 }

@@ -4,95 +4,11 @@
 //! real PostgreSQL with a fake clock and its read models fed in-process, so
 //! the test runs one watcher pass at a time; time moves only on the clock.
 
+use super::direct::Direct;
 use super::*;
 use chrono::TimeDelta;
-use gongzhi_bus::InProcessDelivery;
-use gongzhi_eventstore::{PostgresEventStore, SharedEventStore};
-use gongzhi_projections::{ProjectionHandler, ReadModelDb};
-use gongzhi_property::app::late_filing::{LateFilingReport, LateFilingWatcher};
-use gongzhi_server::{HostConfig, ServiceHost};
+use gongzhi_property::app::late_filing::LateFilingReport;
 use pb::{BallotChoice as B, MatterKind as K};
-use tokio::task::JoinSet;
-
-struct Direct {
-    _db: TestDb,
-    store: SharedEventStore,
-    clock: FakeClock,
-    url: String,
-    watcher: LateFilingWatcher,
-    shutdown: CancellationToken,
-    tasks: JoinSet<()>,
-}
-
-impl Direct {
-    async fn start() -> anyhow::Result<Self> {
-        let db = fresh_database().await?;
-        let store = PostgresEventStore::connect(&db.url).await?;
-        store.migrate().await?;
-        let store: SharedEventStore = Arc::new(store);
-        let clock = FakeClock::at(monday_morning());
-        let service = gongzhi_property::build(gongzhi_property::PropertyDeps {
-            store: store.clone(),
-            read_models: ReadModelDb::postgres(&db.url).await?,
-            max_wait: Duration::from_secs(5),
-            clock: Arc::new(clock.clone()),
-        })
-        .await?;
-        let shutdown = CancellationToken::new();
-        let mut tasks = JoinSet::new();
-        for handle in &service.projections {
-            for source in handle.sources() {
-                let delivery = InProcessDelivery::new(
-                    store.clone(),
-                    Arc::new(ProjectionHandler::new(handle.clone())),
-                    format!("{}-{}", handle.name(), source.context),
-                    source.filter(),
-                );
-                tasks.spawn(delivery.run(shutdown.clone()));
-            }
-        }
-        let mut host = ServiceHost::new(HostConfig {
-            listen_addr: "127.0.0.1:0".parse()?,
-            auth: AuthConfig::new(SECRET.to_vec()),
-            drain_timeout: Duration::from_secs(5),
-        })
-        .add_service("estates", service.estates)
-        .add_service("assemblies", service.assemblies)
-        .add_service("management", service.management)
-        .add_service("disputes", service.disputes);
-        let addr = host.bind().await?;
-        let serving = shutdown.clone();
-        tasks.spawn(async move {
-            if let Err(error) = host.serve(serving).await {
-                panic!("grpc host failed: {error}");
-            }
-        });
-        Ok(Self {
-            _db: db,
-            store,
-            clock,
-            url: format!("http://{addr}"),
-            watcher: service.late_filing,
-            shutdown,
-            tasks,
-        })
-    }
-
-    /// One watcher pass once the read model holds everything written.
-    async fn tick(&self, c: &mut Clients, committee_id: &str) -> anyhow::Result<LateFilingReport> {
-        let head = self.store.head_position().await?;
-        get_committee(c, committee_id, head).await?;
-        Ok(self.watcher.tick().await?)
-    }
-
-    async fn stop(mut self) -> anyhow::Result<()> {
-        self.shutdown.cancel();
-        while let Some(done) = self.tasks.join_next().await {
-            done?;
-        }
-        Ok(())
-    }
-}
 
 /// Two committees elected today by one assembly of a delivered estate.
 async fn two_committees(c: &mut Clients) -> anyhow::Result<(String, String)> {
@@ -140,7 +56,7 @@ async fn two_committees(c: &mut Clients) -> anyhow::Result<(String, String)> {
 
 #[tokio::test]
 async fn a_committee_not_filed_in_thirty_days_is_flagged_once() -> anyhow::Result<()> {
-    let direct = Direct::start().await?;
+    let direct = Direct::postgres().await?;
     let mut c = clients(&direct.url).await?;
     let (late, on_time) = two_committees(&mut c).await?;
 
