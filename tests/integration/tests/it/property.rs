@@ -3,6 +3,7 @@
 //! and durable consumers), with a fake clock so dates of record and the
 //! 30-day filing deadline are fixed.
 
+mod access;
 mod cycle;
 mod direct;
 mod late_filing;
