@@ -172,3 +172,19 @@ impl PropertyApp {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_vote_names_one_committee() {
+        let assembly = Uuid::from_u128(1);
+        assert_eq!(committee_id(assembly, "m1"), committee_id(assembly, "m1"));
+        assert_ne!(committee_id(assembly, "m1"), committee_id(assembly, "m2"));
+        assert_ne!(
+            committee_id(assembly, "m1"),
+            committee_id(Uuid::from_u128(2), "m1")
+        );
+    }
+}

@@ -201,3 +201,67 @@ impl PropertyApp {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(area: &str, heads: u32) -> Option<pb::TallyPart> {
+        Some(pb::TallyPart {
+            area: area.into(),
+            heads,
+        })
+    }
+
+    fn tally() -> pb::Tally {
+        pb::Tally {
+            roll: part("500.00", 5),
+            participating: part("380.00", 4),
+            agree: part("170.00", 2),
+            against: part("210.00", 2),
+            abstain: part("0.00", 0),
+        }
+    }
+
+    #[test]
+    fn each_reason_is_told_with_its_figures() {
+        let t = tally();
+        let three_quarters = pb::MatterThreshold::AtLeastThreeQuarters;
+        let cases = [
+            (
+                pb::MatterOutcomeReason::AgreeingAreaBelowThreshold,
+                "failed: owners agreeing held 170.00 of the 380.00 m² taking part; at least 3/4 needed",
+            ),
+            (
+                pb::MatterOutcomeReason::AgreeingHeadsBelowThreshold,
+                "failed: 2 of the 4 owners taking part agreed; at least 3/4 needed",
+            ),
+            (
+                pb::MatterOutcomeReason::ParticipatingAreaBelowTwoThirds,
+                "failed: owners taking part held 380.00 of 500.00 m², below the 2/3 of the exclusive area needed",
+            ),
+            (
+                pb::MatterOutcomeReason::ParticipatingHeadsBelowTwoThirds,
+                "failed: 4 of 5 owners took part, below the 2/3 of the owners needed",
+            ),
+        ];
+        for (reason, expected) in cases {
+            assert_eq!(explanation(reason, three_quarters, &t), expected);
+        }
+        let passed = explanation(
+            pb::MatterOutcomeReason::Passed,
+            pb::MatterThreshold::MoreThanHalf,
+            &t,
+        );
+        assert!(passed.starts_with("passed: 170.00 of 380.00 m² and 2 of 4 owners"));
+        assert!(passed.contains("more than 1/2"));
+        assert_eq!(
+            explanation(
+                pb::MatterOutcomeReason::Unspecified,
+                pb::MatterThreshold::MoreThanHalf,
+                &pb::Tally::default()
+            ),
+            "not decided yet: the assembly is open"
+        );
+    }
+}
