@@ -2,4 +2,4 @@
 
 mod company_ratings;
 
-pub use company_ratings::{COMPANY_RATINGS, CompanyRatingsReactor};
+pub use company_ratings::{COMPANY_RATINGS, CompanyRatingView, CompanyRatingsReactor};

@@ -5,6 +5,8 @@
 
 mod view;
 
+pub use view::{AssemblyView, MatterView, explanation};
+
 use super::{ASSEMBLY_CATEGORY, AppError, PropertyApp, new_id};
 use crate::domain::assembly::{
     Assembly, AssemblyCommand, AssemblyState, Choice, Decision, Head, MatterSpec,

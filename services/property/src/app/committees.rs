@@ -10,7 +10,6 @@ use super::{AppError, COMMITTEE_CATEGORY, PropertyApp};
 use crate::domain::committee::{Committee, CommitteeCommand};
 use gongzhi_commands::Receipt;
 use gongzhi_kernel::DistrictCode;
-use gongzhi_proto::gongzhi::property::v1 as pb;
 use gongzhi_server::{CommandContext, GONGZHI_NAMESPACE};
 use uuid::Uuid;
 
@@ -28,6 +27,28 @@ pub struct DueFiling {
     pub committee_id: String,
     pub district: String,
     pub filing_due_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitteeView {
+    pub committee_id: String,
+    pub estate_id: String,
+    pub district: String,
+    pub assembly_id: String,
+    pub matter_id: String,
+    /// Owner ids.
+    pub members: Vec<String>,
+    pub elected_on: String,
+    pub filing_due_on: String,
+    pub filed: bool,
+    pub filed_on: String,
+    /// Filed after the due date.
+    pub filed_late: bool,
+    pub housing_authority_ref: String,
+    pub street_office_ref: String,
+    /// Flagged by the system: not filed by the due date.
+    pub flagged_late: bool,
+    pub flagged_on: String,
 }
 
 type CommitteeRow = (
@@ -108,7 +129,7 @@ impl PropertyApp {
         district: &DistrictCode,
         committee_id: Uuid,
         min_position: u64,
-    ) -> Result<pb::Committee, AppError> {
+    ) -> Result<CommitteeView, AppError> {
         let id = committee_id.to_string();
         let mut tx = self
             .read_after(&self.read_models.committees, min_position)
@@ -128,7 +149,7 @@ impl PropertyApp {
         if r.1 != district.as_str() {
             return Err(AppError::NotFound("committee"));
         }
-        Ok(pb::Committee {
+        Ok(CommitteeView {
             committee_id: id,
             estate_id: r.0,
             district: r.1,

@@ -5,10 +5,32 @@ use super::{AppError, DISPUTE_CATEGORY, PropertyApp, new_id};
 use crate::domain::dispute::{Dispute, DisputeCommand};
 use gongzhi_commands::Receipt;
 use gongzhi_kernel::DistrictCode;
-use gongzhi_proto::gongzhi::property::v1 as pb;
 use gongzhi_server::CommandContext;
 use sqlx::Row;
 use uuid::Uuid;
+
+/// A dispute; parties, status, level and outcome are the proto enum
+/// numbers the read model keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeView {
+    pub dispute_id: String,
+    pub estate_id: String,
+    pub district: String,
+    pub complainant: i32,
+    pub complainant_id: String,
+    pub respondent: i32,
+    pub respondent_id: String,
+    pub subject: String,
+    pub filed_on: String,
+    pub status: i32,
+    pub mediator: String,
+    pub mediation_started_on: String,
+    pub level: i32,
+    pub escalation_reason: String,
+    pub outcome: i32,
+    pub summary: String,
+    pub resolved_on: String,
+}
 
 impl PropertyApp {
     /// Files `command` (a [`DisputeCommand::File`]) about `estate_id`.
@@ -51,7 +73,7 @@ impl PropertyApp {
         district: &DistrictCode,
         dispute_id: Uuid,
         min_position: u64,
-    ) -> Result<pb::Dispute, AppError> {
+    ) -> Result<DisputeView, AppError> {
         let id = dispute_id.to_string();
         let mut tx = self
             .read_after(&self.read_models.disputes, min_position)
@@ -75,7 +97,7 @@ impl PropertyApp {
         let number = |i: usize| -> Result<i32, sqlx::Error> {
             Ok(i32::try_from(row.try_get::<i64, _>(i)?).unwrap_or(0))
         };
-        Ok(pb::Dispute {
+        Ok(DisputeView {
             dispute_id: id,
             estate_id: row.try_get(0)?,
             district: row_district,

@@ -11,7 +11,6 @@ use crate::domain::estate::{Estate, EstateCommand, EstateFacts, EstateState};
 use crate::domain::first_assembly::{Eligibility, eligibility};
 use gongzhi_commands::Receipt;
 use gongzhi_kernel::DistrictCode;
-use gongzhi_proto::gongzhi::property::v1 as pb;
 use gongzhi_server::CommandContext;
 use uuid::Uuid;
 
@@ -29,12 +28,37 @@ type UnitRow = (
     String,
 );
 
-fn basis(basis: AreaBasis) -> pb::AreaBasis {
-    match basis {
-        AreaBasis::Register => pb::AreaBasis::Register,
-        AreaBasis::Surveyed => pb::AreaBasis::Surveyed,
-        AreaBasis::Contract => pb::AreaBasis::Contract,
-    }
+/// A unit as the register shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitView {
+    pub unit_id: String,
+    pub building_id: String,
+    pub number: String,
+    /// The area that counts, and which basis it comes from.
+    pub area: Area,
+    pub area_basis: Option<AreaBasis>,
+    /// Empty while the developer holds it.
+    pub owner_id: String,
+    pub resident_id: String,
+    pub delivered_on: String,
+}
+
+/// An estate's register with its eligibility for a first assembly today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstateView {
+    pub estate_id: String,
+    pub district: String,
+    pub community: String,
+    pub name: String,
+    pub developer_id: String,
+    pub buildings: Vec<String>,
+    pub units: Vec<UnitView>,
+    pub total_area: Area,
+    pub delivered_area: Area,
+    pub first_delivery_on: Option<chrono::NaiveDate>,
+    pub eligibility: Eligibility,
+    pub preparatory_group_formed: bool,
+    pub preparatory_group_led_by: String,
 }
 
 impl PropertyApp {
@@ -94,7 +118,7 @@ impl PropertyApp {
         district: &DistrictCode,
         estate_id: Uuid,
         min_position: u64,
-    ) -> Result<pb::Estate, AppError> {
+    ) -> Result<EstateView, AppError> {
         let mut tx = self
             .read_after(&self.read_models.estates, min_position)
             .await?;
@@ -141,9 +165,7 @@ impl PropertyApp {
             };
             let (area, area_basis) = areas
                 .effective()
-                .map_or((Area::ZERO, pb::AreaBasis::Unspecified), |(a, b)| {
-                    (a, basis(b))
-                });
+                .map_or((Area::ZERO, None), |(a, b)| (a, Some(b)));
             total = total + area;
             if !owner.is_empty() {
                 delivered = delivered + area;
@@ -152,34 +174,18 @@ impl PropertyApp {
                 first_delivery =
                     Some(first_delivery.map_or(day, |f: chrono::NaiveDate| f.min(day)));
             }
-            out.push(pb::EstateUnit {
+            out.push(UnitView {
                 unit_id,
                 building_id,
                 number,
-                area: area.to_string(),
-                area_basis: area_basis as i32,
+                area,
+                area_basis,
                 owner_id: owner,
                 resident_id: resident,
                 delivered_on: on,
             });
         }
-        let (eligible, two_years_from) =
-            match eligibility(total, delivered, first_delivery, self.today()) {
-                Eligibility::HalfDelivered => {
-                    (pb::FirstAssemblyEligibility::HalfDelivered, String::new())
-                }
-                Eligibility::TwoYearsWithAFifth => (
-                    pb::FirstAssemblyEligibility::TwoYearsWithAFifth,
-                    String::new(),
-                ),
-                Eligibility::NotYet { two_years_from } => (
-                    pb::FirstAssemblyEligibility::NotYet,
-                    two_years_from
-                        .map(crate::domain::dates::date)
-                        .unwrap_or_default(),
-                ),
-            };
-        Ok(pb::Estate {
+        Ok(EstateView {
             estate_id: id,
             district: row_district,
             community,
@@ -187,13 +193,10 @@ impl PropertyApp {
             developer_id,
             buildings: buildings.into_iter().map(|(b,)| b).collect(),
             units: out,
-            total_area: total.to_string(),
-            delivered_area: delivered.to_string(),
-            first_delivery_on: first_delivery
-                .map(crate::domain::dates::date)
-                .unwrap_or_default(),
-            eligibility: eligible as i32,
-            two_years_from,
+            total_area: total,
+            delivered_area: delivered,
+            first_delivery_on: first_delivery,
+            eligibility: eligibility(total, delivered, first_delivery, self.today()),
             preparatory_group_formed: !formed_on.is_empty(),
             preparatory_group_led_by: led_by,
         })

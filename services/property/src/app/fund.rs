@@ -34,6 +34,39 @@ pub struct Spend {
     pub on: Option<NaiveDate>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalView {
+    pub approval_id: String,
+    pub vote: pb::VoteReference,
+    pub amount_fen: u64,
+    pub remaining_fen: u64,
+    pub purpose: String,
+    pub approved_on: String,
+}
+
+/// A deposit or a spending; `kind` is the proto `FundEntryKind` number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryView {
+    pub entry_id: String,
+    pub kind: i32,
+    pub amount_fen: u64,
+    /// The balance after this entry.
+    pub balance_fen: u64,
+    pub on: String,
+    pub unit_id: String,
+    pub approval_id: String,
+    pub payee: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundView {
+    pub estate_id: String,
+    pub balance_fen: u64,
+    pub approvals: Vec<ApprovalView>,
+    /// Oldest first.
+    pub entries: Vec<EntryView>,
+}
+
 fn fen(raw: i64) -> u64 {
     u64::try_from(raw).unwrap_or(0)
 }
@@ -131,7 +164,7 @@ impl PropertyApp {
         district: &DistrictCode,
         estate_id: Uuid,
         min_position: u64,
-    ) -> Result<pb::Fund, AppError> {
+    ) -> Result<FundView, AppError> {
         let id = estate_id.to_string();
         let mut tx = self
             .read_after(&self.read_models.fund, min_position)
@@ -163,19 +196,19 @@ impl PropertyApp {
             Some((_, balance)) => fen(balance),
             None => 0,
         };
-        let mut fund = pb::Fund {
+        let mut fund = FundView {
             estate_id: id,
             balance_fen,
             approvals: Vec::with_capacity(approvals.len()),
             entries: Vec::with_capacity(entries.len()),
         };
         for row in &approvals {
-            fund.approvals.push(pb::FundApproval {
+            fund.approvals.push(ApprovalView {
                 approval_id: row.try_get(0)?,
-                vote: Some(pb::VoteReference {
+                vote: pb::VoteReference {
                     assembly_id: row.try_get(1)?,
                     matter_id: row.try_get(2)?,
-                }),
+                },
                 amount_fen: fen(row.try_get(3)?),
                 remaining_fen: fen(row.try_get(4)?),
                 purpose: row.try_get(5)?,
@@ -183,7 +216,7 @@ impl PropertyApp {
             });
         }
         for row in &entries {
-            fund.entries.push(pb::FundEntry {
+            fund.entries.push(EntryView {
                 entry_id: row.try_get(0)?,
                 kind: i32::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0),
                 amount_fen: fen(row.try_get(2)?),

@@ -41,6 +41,23 @@ pub struct Fee {
     pub collected_on: Option<NaiveDate>,
 }
 
+/// A contract of an estate; `kind` and `status` are the proto
+/// `ContractKind` / `ContractStatus` numbers the read model keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractView {
+    pub contract_id: String,
+    pub estate_id: String,
+    pub kind: i32,
+    pub company_id: String,
+    pub terms: pb::ContractTerms,
+    pub signed_on: String,
+    pub vote: Option<pb::VoteReference>,
+    pub status: i32,
+    pub ended_on: String,
+    pub dismissal_vote: Option<pb::VoteReference>,
+    pub fees_collected_fen: u64,
+}
+
 /// The fee stream of one unit and month.
 pub fn fee_id(estate_id: Uuid, unit_id: &str, period: &str) -> Uuid {
     Uuid::new_v5(
@@ -189,7 +206,7 @@ impl PropertyApp {
         district: &DistrictCode,
         estate_id: Uuid,
         min_position: u64,
-    ) -> Result<Vec<pb::Contract>, AppError> {
+    ) -> Result<Vec<ContractView>, AppError> {
         let mut tx = self
             .read_after(&self.read_models.contracts, min_position)
             .await?;
@@ -209,19 +226,19 @@ impl PropertyApp {
         for row in &rows {
             let fee: i64 = row.try_get(5)?;
             let fees: i64 = row.try_get(16)?;
-            contracts.push(pb::Contract {
+            contracts.push(ContractView {
                 contract_id: row.try_get(0)?,
                 estate_id: estate_id.to_string(),
                 kind: i32::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0),
                 company_id: row.try_get(2)?,
-                terms: Some(pb::ContractTerms {
+                terms: pb::ContractTerms {
                     scope: row.try_get(3)?,
                     quality: row.try_get(4)?,
                     monthly_fee_per_square_metre_fen: u64::try_from(fee).unwrap_or(0),
                     starts_on: row.try_get(6)?,
                     ends_on: row.try_get(7)?,
                     liabilities: row.try_get(8)?,
-                }),
+                },
                 signed_on: row.try_get(9)?,
                 vote: vote(row, 10)?,
                 status: i32::try_from(row.try_get::<i64, _>(12)?).unwrap_or(0),

@@ -4,6 +4,7 @@ use super::access::{ensure_ballot, ensure_read, ensure_write};
 use super::errors::grpc;
 use super::receipt::receipt;
 use super::validate::{ID_MAX_CHARS, NAME_MAX_CHARS, PropertyFields, TEXT_MAX_CHARS, incomplete};
+use super::views::{assembly_of, committee_of};
 use crate::app::PropertyApp;
 use crate::app::assemblies::{CastBallot, Convene};
 use crate::domain::assembly::{Choice, Matter, MatterSpec};
@@ -187,13 +188,13 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
             return Err(incomplete());
         };
         ensure_read(&caller, &district)?;
-        let assembly = grpc(
+        let view = grpc(
             self.app
                 .get_assembly(&district, assembly_id, r.min_position)
                 .await,
         )?;
         Ok(Response::new(pb::GetAssemblyResponse {
-            assembly: Some(assembly),
+            assembly: Some(assembly_of(view)),
         }))
     }
 
@@ -280,13 +281,13 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
             return Err(incomplete());
         };
         ensure_read(&caller, &district)?;
-        let committee = grpc(
+        let view = grpc(
             self.app
                 .get_committee(&district, committee_id, r.min_position)
                 .await,
         )?;
         Ok(Response::new(pb::GetCommitteeResponse {
-            committee: Some(committee),
+            committee: Some(committee_of(view)),
         }))
     }
 }

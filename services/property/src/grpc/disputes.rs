@@ -5,6 +5,7 @@ use super::access::{ensure_read, ensure_write};
 use super::errors::grpc;
 use super::receipt::receipt;
 use super::validate::{ID_MAX_CHARS, NAME_MAX_CHARS, PropertyFields, TEXT_MAX_CHARS, incomplete};
+use super::views::dispute_of;
 use crate::app::PropertyApp;
 use crate::domain::dispute::{DisputeCommand, DisputeOutcome, DisputeParty, EscalationLevel};
 use gongzhi_kernel::DistrictCode;
@@ -220,7 +221,7 @@ impl pb::dispute_service_server::DisputeService for DisputeGrpc {
                 .await,
         )?;
         Ok(Response::new(pb::GetDisputeResponse {
-            dispute: Some(dispute),
+            dispute: Some(dispute_of(dispute)),
         }))
     }
 }

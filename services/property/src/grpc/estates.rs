@@ -5,6 +5,7 @@ use super::access::{ensure_read, ensure_street_office, ensure_write};
 use super::errors::grpc;
 use super::receipt::receipt;
 use super::validate::{ID_MAX_CHARS, NAME_MAX_CHARS, PropertyFields, incomplete};
+use super::views::estate_of;
 use crate::app::PropertyApp;
 use crate::domain::area::{AreaBasis, UnitAreas};
 use crate::domain::estate::{EstateCommand, NewUnit};
@@ -332,9 +333,9 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
             return Err(incomplete());
         };
         ensure_read(&caller, &district)?;
-        let estate = grpc(self.app.get_estate(&district, estate, r.min_position).await)?;
+        let view = grpc(self.app.get_estate(&district, estate, r.min_position).await)?;
         Ok(Response::new(pb::GetEstateResponse {
-            estate: Some(estate),
+            estate: Some(estate_of(view)),
         }))
     }
 }

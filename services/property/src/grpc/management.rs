@@ -5,6 +5,7 @@ use super::access::{ensure_read, ensure_write};
 use super::errors::grpc;
 use super::receipt::receipt;
 use super::validate::{ID_MAX_CHARS, NAME_MAX_CHARS, PropertyFields, TEXT_MAX_CHARS, incomplete};
+use super::views::{contract_of, fund_of, rating_of};
 use crate::app::PropertyApp;
 use crate::app::fund::{Approve, Spend};
 use crate::app::management::{Fee, Sign};
@@ -193,7 +194,9 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
                 .list_contracts(&district, estate_id, r.min_position)
                 .await,
         )?;
-        Ok(Response::new(pb::ListContractsResponse { contracts }))
+        Ok(Response::new(pb::ListContractsResponse {
+            contracts: contracts.into_iter().map(contract_of).collect(),
+        }))
     }
 
     async fn deposit_to_fund(
@@ -301,7 +304,9 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
                 .get_fund(&district, estate_id, r.min_position)
                 .await,
         )?;
-        Ok(Response::new(pb::GetFundResponse { fund: Some(fund) }))
+        Ok(Response::new(pb::GetFundResponse {
+            fund: Some(fund_of(fund)),
+        }))
     }
 
     async fn get_company_rating(
@@ -324,7 +329,7 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
                 .await,
         )?;
         Ok(Response::new(pb::GetCompanyRatingResponse {
-            rating: Some(rating),
+            rating: Some(rating_of(rating)),
         }))
     }
 }

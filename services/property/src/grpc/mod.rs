@@ -9,6 +9,7 @@ mod estates;
 mod management;
 mod receipt;
 mod validate;
+mod views;
 
 pub use access::{OWNER, STAFF_ROLES};
 pub use assemblies::AssemblyGrpc;

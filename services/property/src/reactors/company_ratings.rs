@@ -14,7 +14,6 @@ use crate::app::{AppError, PropertyApp};
 use gongzhi_eventstore::RecordedEvent;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_projections::{Backend, Projection, ProjectionError, Source};
-use gongzhi_proto::gongzhi::property::v1 as pb;
 use gongzhi_proto::gongzhi::residents::v1 as residents;
 use prost::Message;
 use sqlx::AnyConnection;
@@ -75,6 +74,17 @@ impl Projection for CompanyRatingsReactor {
     }
 }
 
+/// A company's ratings in a district. The average is exactly
+/// `star_sum / count`; nothing is rounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyRatingView {
+    pub company_id: String,
+    pub count: u64,
+    pub star_sum: u64,
+    /// Ratings per star, 1 to 5 in order.
+    pub distribution: [u64; 5],
+}
+
 impl PropertyApp {
     /// The company's ratings by residents of `district`.
     pub async fn company_rating(
@@ -82,7 +92,7 @@ impl PropertyApp {
         district: &DistrictCode,
         company_id: &str,
         min_position: u64,
-    ) -> Result<pb::CompanyRating, AppError> {
+    ) -> Result<CompanyRatingView, AppError> {
         let mut tx = self
             .read_after(&self.read_models.company_ratings, min_position)
             .await?;
@@ -94,11 +104,11 @@ impl PropertyApp {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        let mut rating = pb::CompanyRating {
+        let mut rating = CompanyRatingView {
             company_id: company_id.to_owned(),
             count: 0,
             star_sum: 0,
-            distribution: vec![0; 5],
+            distribution: [0; 5],
         };
         for (stars, count) in counts {
             let (Ok(stars), Ok(count)) = (u64::try_from(stars), u64::try_from(count)) else {

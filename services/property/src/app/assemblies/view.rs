@@ -22,6 +22,40 @@ type AssemblyRow = (
     String,
 );
 
+/// One matter with its ballots so far and, once decided, its count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterView {
+    pub matter_id: String,
+    /// `MatterKind` number of the events.
+    pub kind: i32,
+    pub title: String,
+    pub proposal: String,
+    pub threshold: pb::MatterThreshold,
+    pub ballots: u32,
+    pub decided: bool,
+    pub passed: bool,
+    pub reason: pb::MatterOutcomeReason,
+    /// The reason in words, with the exact figures.
+    pub explanation: String,
+    pub tally: Option<pb::Tally>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssemblyView {
+    pub assembly_id: String,
+    pub estate_id: String,
+    pub district: String,
+    pub first: bool,
+    pub convened_by: String,
+    pub notice_given_on: String,
+    pub held_on: String,
+    pub total_area: String,
+    pub head_count: u32,
+    pub closed: bool,
+    pub closed_at: String,
+    pub matters: Vec<MatterView>,
+}
+
 fn heads(raw: i64) -> u32 {
     u32::try_from(raw).unwrap_or(0)
 }
@@ -82,7 +116,7 @@ pub fn explanation(
     }
 }
 
-fn matter(row: &AnyRow, ballots: u32) -> Result<pb::MatterResult, sqlx::Error> {
+fn matter(row: &AnyRow, ballots: u32) -> Result<MatterView, sqlx::Error> {
     let text = |i: usize| row.try_get::<String, _>(i);
     let int = |i: usize| row.try_get::<i64, _>(i);
     let kind = i32::try_from(int(1)?).unwrap_or(0);
@@ -107,16 +141,16 @@ fn matter(row: &AnyRow, ballots: u32) -> Result<pb::MatterResult, sqlx::Error> {
     } else {
         None
     };
-    Ok(pb::MatterResult {
+    Ok(MatterView {
         matter_id: text(0)?,
         kind,
         title: text(2)?,
         proposal: text(3)?,
-        threshold: threshold as i32,
+        threshold,
         ballots,
         decided,
         passed: int(5)? != 0,
-        reason: reason as i32,
+        reason,
         explanation: explanation(reason, threshold, &tally.clone().unwrap_or_default()),
         tally,
     })
@@ -128,7 +162,7 @@ impl PropertyApp {
         district: &DistrictCode,
         assembly_id: Uuid,
         min_position: u64,
-    ) -> Result<pb::Assembly, AppError> {
+    ) -> Result<AssemblyView, AppError> {
         let id = assembly_id.to_string();
         let mut tx = self
             .read_after(&self.read_models.assemblies, min_position)
@@ -185,7 +219,7 @@ impl PropertyApp {
             let matter_id: String = row.try_get(0)?;
             matters.push(matter(row, ballots(&matter_id))?);
         }
-        Ok(pb::Assembly {
+        Ok(AssemblyView {
             assembly_id: id,
             estate_id,
             district: row_district,
