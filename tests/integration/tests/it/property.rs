@@ -7,6 +7,7 @@ mod access;
 mod cycle;
 mod direct;
 mod late_filing;
+mod later;
 mod ratings;
 mod refusals;
 
