@@ -6,7 +6,6 @@
 use super::{AppError, ESTATE_CATEGORY, PropertyApp, new_id};
 use crate::domain::area::{Area, AreaBasis, UnitAreas};
 use crate::domain::dates::{parse_area, parse_date};
-use crate::domain::estate::EstateError;
 use crate::domain::estate::{Estate, EstateCommand, EstateFacts, EstateState};
 use crate::domain::first_assembly::{Eligibility, eligibility};
 use gongzhi_commands::Receipt;
@@ -107,9 +106,8 @@ impl PropertyApp {
     ) -> Result<EstateFacts, AppError> {
         match self.state::<Estate>(ESTATE_CATEGORY, estate_id).await? {
             EstateState::Present(facts) if facts.district == district.as_str() => Ok(facts),
-            _ => Err(AppError::from(gongzhi_commands::CommandError::Domain(
-                EstateError::NotFound,
-            ))),
+            // Another district's estate reads as a missing one.
+            _ => Err(AppError::NotFound("estate")),
         }
     }
 
