@@ -51,7 +51,37 @@ pub struct CommitteeView {
     pub flagged_on: String,
 }
 
+const SELECT_COMMITTEE: &str = "SELECT committee_id, estate_id, district, assembly_id, matter_id, members, \
+     elected_on, filing_due_on, filed, filed_on, filed_late, housing_authority_ref, street_office_ref, \
+     flagged_late, flagged_on FROM committees";
+
+fn view(r: CommitteeRow) -> CommitteeView {
+    CommitteeView {
+        committee_id: r.0,
+        estate_id: r.1,
+        district: r.2,
+        assembly_id: r.3,
+        matter_id: r.4,
+        members: r
+            .5
+            .split('\n')
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        elected_on: r.6,
+        filing_due_on: r.7,
+        filed: r.8 != 0,
+        filed_on: r.9,
+        filed_late: r.10 != 0,
+        housing_authority_ref: r.11,
+        street_office_ref: r.12,
+        flagged_late: r.13 != 0,
+        flagged_on: r.14,
+    }
+}
+
 type CommitteeRow = (
+    String,
     String,
     String,
     String,
@@ -130,47 +160,45 @@ impl PropertyApp {
         committee_id: Uuid,
         min_position: u64,
     ) -> Result<CommitteeView, AppError> {
-        let id = committee_id.to_string();
         let mut tx = self
             .read_after(&self.read_models.committees, min_position)
             .await?;
-        let row: Option<CommitteeRow> = sqlx::query_as(
-            "SELECT estate_id, district, assembly_id, matter_id, members, elected_on, filing_due_on, \
-             filed, filed_on, filed_late, housing_authority_ref, street_office_ref, flagged_late, flagged_on \
-             FROM committees WHERE committee_id = $1",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
+        let row: Option<CommitteeRow> =
+            sqlx::query_as(&format!("{SELECT_COMMITTEE} WHERE committee_id = $1"))
+                .bind(committee_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        match row.map(view) {
+            Some(found) if found.district == district.as_str() => Ok(found),
+            // Another district's committee reads as a missing one.
+            _ => Err(AppError::NotFound("committee")),
+        }
+    }
+
+    /// Committees of `district` (of one estate when given), oldest election
+    /// first; with `late_only`, only those flagged late.
+    pub async fn list_committees(
+        &self,
+        district: &DistrictCode,
+        estate_id: Option<Uuid>,
+        late_only: bool,
+        min_position: u64,
+    ) -> Result<Vec<CommitteeView>, AppError> {
+        let mut tx = self
+            .read_after(&self.read_models.committees, min_position)
+            .await?;
+        let rows: Vec<CommitteeRow> = sqlx::query_as(&format!(
+            "{SELECT_COMMITTEE} WHERE district = $1 AND ($2 = '' OR estate_id = $2) \
+             AND ($3 = 0 OR flagged_late = 1) ORDER BY elected_on, committee_id"
+        ))
+        .bind(district.as_str())
+        .bind(estate_id.map(|id| id.to_string()).unwrap_or_default())
+        .bind(i64::from(late_only))
+        .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        let Some(r) = row else {
-            return Err(AppError::NotFound("committee"));
-        };
-        if r.1 != district.as_str() {
-            return Err(AppError::NotFound("committee"));
-        }
-        Ok(CommitteeView {
-            committee_id: id,
-            estate_id: r.0,
-            district: r.1,
-            assembly_id: r.2,
-            matter_id: r.3,
-            members: r
-                .4
-                .split('\n')
-                .filter(|m| !m.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            elected_on: r.5,
-            filing_due_on: r.6,
-            filed: r.7 != 0,
-            filed_on: r.8,
-            filed_late: r.9 != 0,
-            housing_authority_ref: r.10,
-            street_office_ref: r.11,
-            flagged_late: r.12 != 0,
-            flagged_on: r.13,
-        })
+        Ok(rows.into_iter().map(view).collect())
     }
 
     /// Every committee neither filed nor flagged, in any district.

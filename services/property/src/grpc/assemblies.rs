@@ -290,4 +290,32 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
             committee: Some(committee_of(view)),
         }))
     }
+
+    async fn list_committees(
+        &self,
+        request: Request<pb::ListCommitteesRequest>,
+    ) -> Result<Response<pb::ListCommitteesResponse>, Status> {
+        let caller = Caller::from_request(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        let district = v.district(&r.district);
+        let estate = if r.estate_id.is_empty() {
+            Some(None)
+        } else {
+            v.uuid("estate_id", &r.estate_id).map(Some)
+        };
+        v.finish()?;
+        let (Some(district), Some(estate)) = (district, estate) else {
+            return Err(incomplete());
+        };
+        ensure_read(&caller, &district)?;
+        let views = grpc(
+            self.app
+                .list_committees(&district, estate, r.flagged_late_only, r.min_position)
+                .await,
+        )?;
+        Ok(Response::new(pb::ListCommitteesResponse {
+            committees: views.into_iter().map(committee_of).collect(),
+        }))
+    }
 }

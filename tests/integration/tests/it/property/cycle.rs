@@ -168,6 +168,21 @@ async fn full_cycle(c: &mut Clients) -> anyhow::Result<()> {
     let committee =
         get_committee(c, &elected.committee_id, position(filed.receipt.as_ref())).await?;
     assert!(committee.filed && !committee.filed_late && !committee.flagged_late);
+    let listed = c
+        .assemblies
+        .list_committees(authorized(
+            pb::ListCommitteesRequest {
+                district: DISTRICT.into(),
+                estate_id: estate_id.clone(),
+                flagged_late_only: false,
+                min_position: position(filed.receipt.as_ref()),
+            },
+            &staff,
+        )?)
+        .await?
+        .into_inner()
+        .committees;
+    assert_eq!(listed, vec![committee]);
 
     // The developer's preliminary contract, replaced by the company the
     // owners hired by vote; a fee is recorded under the owners' contract.

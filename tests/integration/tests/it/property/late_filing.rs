@@ -89,6 +89,28 @@ async fn a_committee_not_filed_in_thirty_days_is_flagged_once() -> anyhow::Resul
     assert!(flagged.flagged_late && !flagged.filed);
     assert_eq!(flagged.flagged_on, "2026-04-02");
     assert_eq!(flagged.filing_due_on, "2026-04-01");
+    let late_ones = c
+        .assemblies
+        .list_committees(authorized(
+            pb::ListCommitteesRequest {
+                district: DISTRICT.into(),
+                estate_id: String::new(),
+                flagged_late_only: true,
+                min_position: head,
+            },
+            &street()?,
+        )?)
+        .await?
+        .into_inner()
+        .committees;
+    assert_eq!(
+        late_ones
+            .iter()
+            .map(|k| k.committee_id.as_str())
+            .collect::<Vec<_>>(),
+        vec![late.as_str()],
+        "the street office sees which committee is late"
+    );
     let filed = get_committee(&mut c, &on_time, head).await?;
     assert!(filed.filed && !filed.filed_late && !filed.flagged_late);
     assert_eq!(filed.filed_on, "2026-04-01");
