@@ -56,6 +56,7 @@ pub enum ServiceName {
     Platform,
     Residents,
     Grids,
+    Property,
 }
 
 #[derive(Debug, Args)]

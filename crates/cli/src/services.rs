@@ -43,6 +43,7 @@ pub const ALL: &[ServiceName] = &[
     ServiceName::Platform,
     ServiceName::Residents,
     ServiceName::Grids,
+    ServiceName::Property,
 ];
 
 /// What services are built from.
@@ -135,6 +136,24 @@ pub async fn host_services(
                 watchers.push(background(move |shutdown| overdue.run(shutdown)));
                 open311 = Some(grids.open311);
                 contexts.push(gongzhi_grids::CONTEXT);
+            }
+            ServiceName::Property => {
+                let property = gongzhi_property::build(gongzhi_property::PropertyDeps {
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    max_wait: deps.max_wait,
+                    clock: deps.clock.clone(),
+                })
+                .await
+                .context("failed to build the property service")?;
+                host = host.add_service("property.estates", property.estates);
+                host = host.add_service("property.assemblies", property.assemblies);
+                host = host.add_service("property.management", property.management);
+                host = host.add_service("property.disputes", property.disputes);
+                let late_filing = property.late_filing;
+                watchers.push(background(move |shutdown| late_filing.run(shutdown)));
+                projections.extend(property.projections);
+                contexts.push(gongzhi_property::CONTEXT);
             }
         }
     }

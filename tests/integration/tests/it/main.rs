@@ -10,6 +10,7 @@ mod metrics;
 mod platform;
 mod privacy;
 mod projections;
+mod property;
 mod relay;
 mod residents;
 mod server;
