@@ -56,6 +56,7 @@ pub enum ServiceName {
     Platform,
     Residents,
     Grids,
+    Ppp,
 }
 
 #[derive(Debug, Args)]

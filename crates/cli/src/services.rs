@@ -43,6 +43,7 @@ pub const ALL: &[ServiceName] = &[
     ServiceName::Platform,
     ServiceName::Residents,
     ServiceName::Grids,
+    ServiceName::Ppp,
 ];
 
 /// What services are built from.
@@ -135,6 +136,23 @@ pub async fn host_services(
                 watchers.push(background(move |shutdown| overdue.run(shutdown)));
                 open311 = Some(grids.open311);
                 contexts.push(gongzhi_grids::CONTEXT);
+            }
+            ServiceName::Ppp => {
+                let config = gongzhi_ppp::app::config::PppConfig::from_env()
+                    .context("failed to read GONGZHI_PPP_CONFIG")?;
+                let ppp = gongzhi_ppp::build(gongzhi_ppp::PppDeps {
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    max_wait: deps.max_wait,
+                    clock: deps.clock.clone(),
+                    config: std::sync::Arc::new(config),
+                })
+                .await
+                .context("failed to build the ppp service")?;
+                host = host.add_service("ppp.projects", ppp.projects);
+                host = host.add_service("ppp.portfolio", ppp.portfolio);
+                projections.extend(ppp.projections);
+                contexts.push(gongzhi_ppp::CONTEXT);
             }
         }
     }
