@@ -199,8 +199,9 @@ impl PppApp {
         min_position: u64,
     ) -> Result<FeedbackView, AppError> {
         let mut tx = self.read_after(&self.read.feedback, min_position).await?;
-        let (count, sum): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), SUM(stars) FROM facility_ratings WHERE district = $1 AND facility_id = $2 AND year = $3",
+        // SUM of a BIGINT is NUMERIC in PostgreSQL: cast back to read it.
+        let (count, sum): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(stars), 0) AS BIGINT) FROM facility_ratings WHERE district = $1 AND facility_id = $2 AND year = $3",
         )
         .bind(district.to_string())
         .bind(facility_id.to_string())
@@ -222,7 +223,7 @@ impl PppApp {
         tx.commit().await?;
         Ok(FeedbackView {
             rating_count: unsigned(count),
-            rating_star_sum: unsigned(sum.unwrap_or(0)),
+            rating_star_sum: unsigned(sum),
             grid_cases: unsigned(cases),
         })
     }

@@ -94,7 +94,6 @@ fn read_target(
 }
 
 fn identification(v: &mut Violations, r: &pb::IdentifyProjectRequest) -> Option<IdentifyProject> {
-    let project_id = v.uuid("project_id", &r.project_id);
     let community = v.check(
         "community",
         if r.community.len() == 12 && r.community.bytes().all(|b| b.is_ascii_digit()) {
@@ -124,7 +123,8 @@ fn identification(v: &mut Violations, r: &pb::IdentifyProjectRequest) -> Option<
         v.add("first_year", "must be a calendar year 2000 to 2100");
     }
     Some(IdentifyProject {
-        project_id: project_id?,
+        // Checked with the other ids by `target`.
+        project_id: Uuid::nil(),
         community: community?,
         name: name?,
         facility: facility?,
@@ -154,10 +154,14 @@ impl pb::project_service_server::ProjectService for ProjectGrpc {
         let (caller, r) = split(request)?;
         let mut v = Violations::default();
         let project = identification(&mut v, &r);
-        let (context, district, _) =
+        let (context, district, project_id) =
             target(caller, (&r.request_id, &r.district, &r.project_id), v)?;
         let Some(project) = project else {
             return Err(ApiError::invalid_argument(Vec::new()).into());
+        };
+        let project = IdentifyProject {
+            project_id,
+            ..project
         };
         let written = self
             .app

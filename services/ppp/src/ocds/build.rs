@@ -80,6 +80,25 @@ fn kind_title(kind: i32) -> &'static str {
     }
 }
 
+/// Drops empty strings, empty arrays and objects, and nulls: OCDS fields
+/// are at least one character long, and a null in a release would erase
+/// the field from the compiled release rather than leave it unsaid.
+fn prune(value: &mut Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => {
+            items.retain_mut(prune);
+            !items.is_empty()
+        }
+        Value::Object(fields) => {
+            fields.retain(|_, field| prune(field));
+            !fields.is_empty()
+        }
+        Value::Bool(_) | Value::Number(_) => true,
+    }
+}
+
 /// What the export remembers between events to fill later releases.
 #[derive(Default)]
 struct Context {
@@ -110,6 +129,7 @@ pub fn releases(project_id: &str, events: &[PublishedEvent]) -> Vec<Value> {
             if let (Value::Object(fields), Value::Object(extra)) = (&mut release, body) {
                 fields.extend(extra);
             }
+            prune(&mut release);
             Some(release)
         })
         .collect()

@@ -7,6 +7,7 @@ mod support;
 mod consumer;
 mod grids;
 mod platform;
+mod ppp;
 mod privacy;
 mod projections;
 mod relay;
