@@ -115,3 +115,43 @@ async fn a_government_pays_project_is_held_to_five_percent() -> anyhow::Result<(
     assert_eq!(ppp.events(&over.project_id).await?, 2);
     ppp.stop().await
 }
+
+#[tokio::test]
+async fn four_projects_racing_for_room_for_three_leave_three_reserved() -> anyhow::Result<()> {
+    let mut ppp = Ppp::start().await?;
+    budgets(&mut ppp).await?;
+    // 300 000 a year is 3%: three fit under 10%, a fourth would make 12%.
+    let walks = [
+        Walk::new("10000000-0000-4000-8000-000000000001")?,
+        Walk::new("20000000-0000-4000-8000-000000000002")?,
+        Walk::new("30000000-0000-4000-8000-000000000003")?,
+        Walk::new("40000000-0000-4000-8000-000000000004")?,
+    ];
+    let mut clients = Vec::new();
+    for walk in &walks {
+        identify_and_evaluate(&mut ppp, &walk.project_id, pb::PaymentMechanism::ViabilityGap, 300_000).await?;
+        clients.push(ppp.clone_clients().await?);
+    }
+    let outcomes = futures::future::join_all(
+        walks
+            .iter()
+            .zip(clients.iter_mut())
+            .map(|(walk, client)| walk.confirm_affordability(client)),
+    )
+    .await;
+    let reasons: Vec<String> = outcomes.iter().cloned().map(reason).collect();
+    assert_eq!(reasons.iter().filter(|r| r.starts_with("accepted")).count(), 3, "{reasons:?}");
+    assert_eq!(reasons.iter().filter(|r| *r == "PPP_CAP_EXCEEDED").count(), 1, "{reasons:?}");
+    let head = outcomes.iter().filter_map(|o| o.as_ref().ok()).copied().max().unwrap_or(0);
+    let portfolio = ppp
+        .portfolio
+        .get_portfolio(authorized(
+            pb::GetPortfolioRequest { district: DISTRICT.into(), min_position: head },
+            &officer()?,
+        )?)
+        .await?
+        .into_inner();
+    assert_eq!(portfolio.project_ids.len(), 3);
+    assert!(portfolio.years.iter().all(|y| y.reserved_fen == 900_000));
+    ppp.stop().await
+}
