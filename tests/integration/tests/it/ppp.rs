@@ -5,6 +5,7 @@
 //! refused with nothing written, and the OCDS export checked against the
 //! shipped schemas.
 
+mod embedded;
 mod life;
 mod portfolio;
 mod ratings;

@@ -129,7 +129,13 @@ async fn four_projects_racing_for_room_for_three_leave_three_reserved() -> anyho
     ];
     let mut clients = Vec::new();
     for walk in &walks {
-        identify_and_evaluate(&mut ppp, &walk.project_id, pb::PaymentMechanism::ViabilityGap, 300_000).await?;
+        identify_and_evaluate(
+            &mut ppp,
+            &walk.project_id,
+            pb::PaymentMechanism::ViabilityGap,
+            300_000,
+        )
+        .await?;
         clients.push(ppp.clone_clients().await?);
     }
     let outcomes = futures::future::join_all(
@@ -140,13 +146,29 @@ async fn four_projects_racing_for_room_for_three_leave_three_reserved() -> anyho
     )
     .await;
     let reasons: Vec<String> = outcomes.iter().cloned().map(reason).collect();
-    assert_eq!(reasons.iter().filter(|r| r.starts_with("accepted")).count(), 3, "{reasons:?}");
-    assert_eq!(reasons.iter().filter(|r| *r == "PPP_CAP_EXCEEDED").count(), 1, "{reasons:?}");
-    let head = outcomes.iter().filter_map(|o| o.as_ref().ok()).copied().max().unwrap_or(0);
+    assert_eq!(
+        reasons.iter().filter(|r| r.starts_with("accepted")).count(),
+        3,
+        "{reasons:?}"
+    );
+    assert_eq!(
+        reasons.iter().filter(|r| *r == "PPP_CAP_EXCEEDED").count(),
+        1,
+        "{reasons:?}"
+    );
+    let head = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().ok())
+        .copied()
+        .max()
+        .unwrap_or(0);
     let portfolio = ppp
         .portfolio
         .get_portfolio(authorized(
-            pb::GetPortfolioRequest { district: DISTRICT.into(), min_position: head },
+            pb::GetPortfolioRequest {
+                district: DISTRICT.into(),
+                min_position: head,
+            },
             &officer()?,
         )?)
         .await?
