@@ -127,3 +127,77 @@ async fn a_period_pays_less_when_residents_rate_the_facility_badly() -> anyhow::
     assert_eq!(failures[0]["events"], serde_json::json!(1));
     ppp.stop().await
 }
+
+/// Counts of the feedback reactor's read model for `grid` over all years.
+async fn site_cases(ppp: &Ppp, grid: &str, min_position: u64) -> anyhow::Result<(i64, i64)> {
+    let feedback = ppp
+        .started
+        .projections
+        .iter()
+        .find(|p| p.name() == gongzhi_ppp::reactors::FEEDBACK)
+        .ok_or_else(|| anyhow::anyhow!("no feedback reactor"))?;
+    feedback
+        .wait_for(min_position, Duration::from_secs(10))
+        .await?;
+    let mut tx = feedback.read().await?;
+    let counts: (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(counted), 0) AS BIGINT) FROM site_cases WHERE district = $1 AND grid = $2",
+    )
+    .bind(DISTRICT)
+    .bind(grid.to_owned())
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+#[tokio::test]
+async fn grid_cases_at_the_site_reach_the_facility_feedback_until_rejected() -> anyhow::Result<()> {
+    use gongzhi_proto::gongzhi::grids::v1 as grids;
+    use gongzhi_proto::gongzhi::grids::v1::case_service_client::CaseServiceClient;
+    let ppp = Ppp::start().await?;
+    let mut cases = CaseServiceClient::connect(ppp_url(&ppp)).await?;
+    let worker = token_for("worker-li", &["grid_worker"], &[DISTRICT])?;
+    let center = token_for("centre-500108", &["command_center"], &[DISTRICT])?;
+    let mut reported = Vec::new();
+    for n in 0..2 {
+        let answer = cases
+            .report_case(authorized(
+                grids::ReportCaseRequest {
+                    request_id: format!("report-{n}"),
+                    district: DISTRICT.into(),
+                    grid: SITE.into(),
+                    category: "component/01/01".into(),
+                    source: grids::CaseSource::Patrol as i32,
+                    urgency: grids::CaseUrgency::Normal as i32,
+                    description: "养老服务中心门前井盖缺失".into(),
+                    location: Some(grids::CaseLocation {
+                        latitude: 29.52,
+                        longitude: 106.54,
+                    }),
+                    reported_by: String::new(),
+                },
+                &worker,
+            )?)
+            .await?
+            .into_inner();
+        reported.push((answer.case_id, answer.receipt.map_or(0, |r| r.position)));
+    }
+    let last = reported.last().map_or(0, |(_, p)| *p);
+    assert_eq!(site_cases(&ppp, SITE, last).await?, (2, 2));
+    let rejected = cases
+        .reject_case(authorized(
+            grids::RejectCaseRequest {
+                request_id: "reject-0".into(),
+                district: DISTRICT.into(),
+                case_id: reported[0].0.clone(),
+                reason: "不属于设施问题".into(),
+            },
+            &center,
+        )?)
+        .await?
+        .into_inner();
+    let at = rejected.receipt.map_or(0, |r| r.position);
+    assert_eq!(site_cases(&ppp, SITE, at).await?, (2, 1));
+    ppp.stop().await
+}
