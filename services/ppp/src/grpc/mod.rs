@@ -7,6 +7,7 @@ mod errors;
 mod portfolio;
 mod projects;
 mod steps;
+mod targets;
 mod validate;
 
 pub use access::{DISTRICT_ADMIN, PPP_OFFICER};

@@ -2,18 +2,17 @@
 //! queries. Field problems come back together as INVALID_ARGUMENT before
 //! anything is read or written; roles and the district are checked next.
 
-use super::access::{ensure_read, ensure_write};
+use super::access::ensure_read;
 use super::convert::{period, project, receipt};
 use super::errors::app_error;
 use super::steps::{self, Build, Now};
-use super::validate::{NAME_MAX_CHARS, mechanism, model, positive_fen, score, years};
+use super::targets::{identification, read_target, split, target};
+use super::validate::{positive_fen, score};
 use crate::app::{IdentifyProject, PppApp};
-use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::ppp::v1 as pb;
-use gongzhi_server::{ApiError, Caller, CommandContext, Violations};
+use gongzhi_server::{ApiError, Caller, Violations};
 use std::collections::BTreeMap;
 use tonic::{Request, Response, Status};
-use uuid::Uuid;
 
 pub struct ProjectGrpc {
     app: PppApp,
@@ -53,96 +52,6 @@ impl ProjectGrpc {
             .map_err(app_error)?;
         Ok(receipt(&written))
     }
-}
-
-/// `(request_id, district, project_id)` checked with the request's other
-/// violations, then the caller's right to write there.
-fn target(
-    caller: Caller,
-    (request_id, district, project_id): (&str, &str, &str),
-    mut v: Violations,
-) -> Result<(CommandContext, DistrictCode, Uuid), Status> {
-    v.request_id(request_id);
-    let district = v.district(district);
-    let project_id = v.uuid("project_id", project_id);
-    v.finish()?;
-    let (Some(district), Some(project_id)) = (district, project_id) else {
-        return Err(ApiError::invalid_argument(Vec::new()).into());
-    };
-    ensure_write(&caller, &district)?;
-    Ok((
-        CommandContext::new(caller, request_id)?,
-        district,
-        project_id,
-    ))
-}
-
-fn read_target(
-    caller: &Caller,
-    district: &str,
-    project_id: &str,
-) -> Result<(DistrictCode, Uuid), Status> {
-    let mut v = Violations::default();
-    let district = v.district(district);
-    let project_id = v.uuid("project_id", project_id);
-    v.finish()?;
-    let (Some(district), Some(project_id)) = (district, project_id) else {
-        return Err(ApiError::invalid_argument(Vec::new()).into());
-    };
-    ensure_read(caller, &district)?;
-    Ok((district, project_id))
-}
-
-fn identification(v: &mut Violations, r: &pb::IdentifyProjectRequest) -> Option<IdentifyProject> {
-    let community = v.check(
-        "community",
-        if r.community.len() == 12 && r.community.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(r.community.clone())
-        } else {
-            Err("must be a 12-digit community code")
-        },
-    );
-    let grid = v.check(
-        "grid",
-        if r.grid.is_empty() || (r.grid.len() == 15 && r.grid.bytes().all(|b| b.is_ascii_digit())) {
-            Ok(r.grid.clone())
-        } else {
-            Err("must be a 15-digit unit grid code, or empty")
-        },
-    );
-    let name = v.text("name", &r.name, NAME_MAX_CHARS);
-    let facility = v.text("facility", &r.facility, NAME_MAX_CHARS);
-    let model = model(v, r.model);
-    let mechanism = mechanism(v, r.mechanism);
-    let cost = positive_fen(v, "construction_cost_fen", r.construction_cost_fen);
-    let outlays = years(v, "government_outlays", &r.government_outlays);
-    if r.term_years == 0 {
-        v.add("term_years", "must be above zero");
-    }
-    if !(2000..=2100).contains(&r.first_year) {
-        v.add("first_year", "must be a calendar year 2000 to 2100");
-    }
-    Some(IdentifyProject {
-        // Checked with the other ids by `target`.
-        project_id: Uuid::nil(),
-        community: community?,
-        name: name?,
-        facility: facility?,
-        model: model?,
-        mechanism: mechanism?,
-        term_years: r.term_years,
-        first_year: r.first_year,
-        construction_cost: cost?,
-        government_outlays: outlays?,
-        performance_linked_percent: (r.performance_linked_percent > 0)
-            .then_some(r.performance_linked_percent),
-        grid: grid?,
-    })
-}
-
-fn split<T>(request: Request<T>) -> Result<(Caller, T), Status> {
-    let caller = Caller::from_request(&request)?;
-    Ok((caller, request.into_inner()))
 }
 
 #[tonic::async_trait]

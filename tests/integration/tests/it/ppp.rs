@@ -5,11 +5,23 @@
 //! refused with nothing written, and the OCDS export checked against the
 //! shipped schemas.
 
+/// Sends one project RPC as `$walk`'s officer; answers the receipt's
+/// position.
+macro_rules! step {
+    ($walk:ident, $ppp:ident, $rpc:ident, $request:expr) => {
+        $ppp.projects()
+            .$rpc(authorized($request, &$walk.token)?)
+            .await
+            .map(|answer| position(answer.into_inner().receipt))
+    };
+}
+
 mod embedded;
 mod life;
 mod portfolio;
 mod ratings;
 mod refusals;
+mod walk;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};

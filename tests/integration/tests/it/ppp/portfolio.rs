@@ -3,7 +3,7 @@
 //! together, end with exactly one reservation; the other is refused with
 //! PPP_CAP_EXCEEDED and writes nothing.
 
-use super::life::Walk;
+use super::walk::Walk;
 use super::*;
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! the last rating's position, so it waits for the reactor instead of
 //! sleeping.
 
-use super::life::Walk;
+use super::walk::Walk;
 use super::*;
 use gongzhi_proto::gongzhi::residents::v1 as residents;
 use gongzhi_proto::gongzhi::residents::v1::rating_service_client::RatingServiceClient;

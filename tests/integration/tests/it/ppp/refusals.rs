@@ -1,7 +1,7 @@
 //! Bad input is refused with every field named, rules with their reason,
 //! other districts' projects are not found, and none of it writes anything.
 
-use super::life::Walk;
+use super::walk::Walk;
 use super::*;
 use tonic::Code;
 
