@@ -18,3 +18,6 @@ mod build;
 pub use build::{PublishedEvent, releases};
 
 pub const OCID_PREFIX: &str = "ocds-gongzhi";
+
+#[cfg(test)]
+mod tests;
