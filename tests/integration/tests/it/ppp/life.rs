@@ -248,7 +248,6 @@ async fn a_project_lives_from_identification_to_handover_and_no_gate_is_skipped(
             pb::ExportOcdsRequest {
                 district: DISTRICT.into(),
                 project_id: id.clone(),
-                min_position: 0,
             },
             &token_for("anyone", &["resident"], &[DISTRICT])?,
         )?)

@@ -105,7 +105,6 @@ async fn a_period_pays_less_when_residents_rate_the_facility_badly() -> anyhow::
             pb::ExportOcdsRequest {
                 district: DISTRICT.into(),
                 project_id: walk.project_id.clone(),
-                min_position: 0,
             },
             &officer()?,
         )?)
