@@ -14,6 +14,11 @@ pub enum AppError {
     NotFound,
     #[error("KPI {0} is measured from residents' ratings or grid cases, not given")]
     MeasuredFromEvents(String),
+    #[error("motion {motion_id} of meeting {meeting_id} has not closed in this district")]
+    MotionNotClosed {
+        meeting_id: String,
+        motion_id: String,
+    },
     #[error(transparent)]
     Projection(#[from] ProjectionError),
     #[error(transparent)]

@@ -4,6 +4,7 @@
 //! No gRPC types here.
 
 pub mod config;
+mod consultation;
 mod error;
 mod export;
 mod measure;
@@ -11,6 +12,7 @@ mod portfolio;
 mod projects;
 pub mod queries;
 
+pub use consultation::Consultation;
 pub use error::AppError;
 pub use export::{OCDS_BASE_URI, OcdsExport};
 pub use portfolio::PORTFOLIO_CATEGORY;

@@ -24,6 +24,16 @@ pub fn app_error(error: AppError) -> ApiError {
             AppError::MeasuredFromEvents(kpi_id.clone()).to_string(),
             vec![("kpiId", kpi_id)],
         ),
+        AppError::MotionNotClosed {
+            meeting_id,
+            motion_id,
+        } => ApiError::failed_precondition(
+            "MOTION_NOT_CLOSED",
+            format!(
+                "motion {motion_id} of meeting {meeting_id} has not closed in this district; a consultation cites a closed motion"
+            ),
+            vec![("meetingId", meeting_id), ("motionId", motion_id)],
+        ),
         AppError::Project(CommandError::Store(store))
         | AppError::Portfolio(CommandError::Store(store))
         | AppError::Store(store) => store.into(),

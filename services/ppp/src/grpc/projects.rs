@@ -169,15 +169,19 @@ impl pb::project_service_server::ProjectService for ProjectGrpc {
     ) -> Result<Response<pb::RecordConsultationResponse>, Status> {
         let (caller, r) = split(request)?;
         let mut v = Violations::default();
-        let build = steps::consultation(&mut v, &r, self.now());
-        let ids = (
-            r.request_id.as_str(),
-            r.district.as_str(),
-            r.project_id.as_str(),
-        );
-        let receipt = self.run_step(caller, ids, v, build).await?;
+        let consultation = steps::consultation(&mut v, &r);
+        let (context, district, project_id) =
+            target(caller, (&r.request_id, &r.district, &r.project_id), v)?;
+        let Some(consultation) = consultation else {
+            return Err(ApiError::invalid_argument(Vec::new()).into());
+        };
+        let written = self
+            .app
+            .record_consultation(&context, &district, project_id, consultation)
+            .await
+            .map_err(app_error)?;
         Ok(Response::new(pb::RecordConsultationResponse {
-            receipt: Some(receipt),
+            receipt: Some(receipt(&written)),
         }))
     }
 

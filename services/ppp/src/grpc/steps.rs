@@ -3,6 +3,7 @@
 //! is known.
 
 use super::validate::{NAME_MAX_CHARS, TEXT_MAX_CHARS, date, positive_fen, score};
+use crate::app::Consultation;
 use crate::domain::money::Fen;
 use crate::domain::project::{Bid, ProjectCommand, Signing};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -58,13 +59,9 @@ pub fn submit_plan(
     }))
 }
 
-/// A residents' meeting outcome (meeting and motion ids) or a vote held
-/// here (ids empty); it passes with more votes for than against.
-pub fn consultation(
-    v: &mut Violations,
-    r: &pb::RecordConsultationRequest,
-    now: Now,
-) -> Option<Build> {
+/// A residents' meeting motion (both ids; its outcome comes from the
+/// residents' events) or a vote held here (no ids; its counts given).
+pub fn consultation(v: &mut Violations, r: &pb::RecordConsultationRequest) -> Option<Consultation> {
     let meeting_id = v.optional_text("meeting_id", &r.meeting_id, NAME_MAX_CHARS)?;
     let motion_id = v.optional_text("motion_id", &r.motion_id, NAME_MAX_CHARS)?;
     if meeting_id.is_empty() != motion_id.is_empty() {
@@ -74,22 +71,28 @@ pub fn consultation(
         );
         return None;
     }
-    if r.votes_for == 0 && r.votes_against == 0 {
-        v.add("votes_for", "a consultation needs votes");
+    if meeting_id.is_empty() {
+        if r.votes_for == 0 && r.votes_against == 0 {
+            v.add("votes_for", "a vote held here needs its counts");
+            return None;
+        }
+        return Some(Consultation::Vote {
+            votes_for: r.votes_for,
+            votes_against: r.votes_against,
+        });
+    }
+    if r.votes_for != 0 || r.votes_against != 0 {
+        v.add(
+            "votes_for",
+            "a meeting's votes come from its closed motion, not the request",
+        );
         return None;
     }
-    let (votes_for, votes_against) = (r.votes_for, r.votes_against);
-    Some(Box::new(move |district| {
-        ProjectCommand::RecordConsultation {
-            district,
-            meeting_id,
-            motion_id,
-            votes_for,
-            votes_against,
-            passed: votes_for > votes_against,
-            at: now.at,
-        }
-    }))
+    Some(Consultation::Meeting {
+        meeting_id,
+        motion_id,
+        min_position: r.min_position,
+    })
 }
 
 pub fn approve(approved_by: String, now: Now) -> Option<Build> {

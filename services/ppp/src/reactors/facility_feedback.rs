@@ -9,6 +9,8 @@
 //!   `rated_at`, in the rating's district.
 //! - A `CaseReported` counts for its unit grid in the year reported; a
 //!   rejected case, or a duplicate merged into another, stops counting.
+//! - A `MotionClosed` of a residents' meeting keeps its outcome, for a
+//!   consultation that cites the meeting and motion.
 //! - Facts are kept by facility id and grid, not by project, so the order in
 //!   which the three contexts' events arrive does not matter: settling a
 //!   period joins them with the project's facility id and site then.
@@ -27,6 +29,7 @@ const RATING_GIVEN: &str = "gongzhi.residents.v1.RatingGiven";
 const CASE_REPORTED: &str = "gongzhi.grids.v1.CaseReported";
 const CASE_REJECTED: &str = "gongzhi.grids.v1.CaseRejected";
 const CASE_MERGED: &str = "gongzhi.grids.v1.CaseMerged";
+const MOTION_CLOSED: &str = "gongzhi.residents.v1.MotionClosed";
 
 pub struct FacilityFeedbackReactor;
 
@@ -61,7 +64,7 @@ impl Projection for FacilityFeedbackReactor {
 
     fn sources(&self) -> Vec<Source> {
         vec![
-            Source::new("residents", &["rating"]),
+            Source::new("residents", &["rating", "meeting"]),
             Source::new("grids", &["case"]),
         ]
     }
@@ -117,6 +120,21 @@ impl Projection for FacilityFeedbackReactor {
             CASE_MERGED => {
                 let e: grids::CaseMerged = decode(event)?;
                 stop_counting(connection, e.case_id).await?;
+            }
+            MOTION_CLOSED => {
+                let e: residents::MotionClosed = decode(event)?;
+                sqlx::query(
+                    "INSERT INTO motion_outcomes (meeting_id, motion_id, district, votes_for, votes_against, passed) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, motion_id) DO NOTHING",
+                )
+                .bind(e.meeting_id)
+                .bind(e.motion_id)
+                .bind(e.district)
+                .bind(i64::from(e.votes_for))
+                .bind(i64::from(e.votes_against))
+                .bind(i64::from(e.passed))
+                .execute(&mut *connection)
+                .await?;
             }
             _ => {}
         }

@@ -16,6 +16,7 @@ macro_rules! step {
     };
 }
 
+mod consultation;
 mod embedded;
 mod life;
 mod portfolio;
@@ -82,6 +83,8 @@ pub struct Ppp {
     pub started: Started,
     pub projects: ProjectServiceClient<Channel>,
     pub portfolio: PortfolioServiceClient<Channel>,
+    /// The clock of every hosted service but grids.
+    pub clock: FakeClock,
     shutdown: CancellationToken,
 }
 
@@ -107,7 +110,7 @@ impl Ppp {
                 consumer_prefix: prefix,
             },
             ServeOverrides {
-                clock: Some(Arc::new(clock)),
+                clock: Some(Arc::new(clock.clone())),
                 ..ServeOverrides::default()
             },
             shutdown.clone(),
@@ -119,8 +122,13 @@ impl Ppp {
             projects: ProjectServiceClient::connect(url.clone()).await?,
             portfolio: PortfolioServiceClient::connect(url).await?,
             started,
+            clock,
             shutdown,
         })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.started.addr)
     }
 
     /// Another connection to the same server, for concurrent calls.

@@ -108,6 +108,7 @@ async fn a_project_lives_from_identification_to_handover_and_no_gate_is_skipped(
             motion_id: String::new(),
             votes_for: 120,
             votes_against: 30,
+            min_position: 0,
         }
     )?;
     step!(

@@ -81,7 +81,10 @@ async fn two_projects_confirmed_at_once_cannot_together_break_the_cap() -> anyho
     // A retry of the winner's request replays; nothing is written twice.
     let replayed = winner.confirm_affordability(&mut ppp).await?;
     assert_eq!(replayed, head);
-    assert_eq!(ppp.stream_len(&format!("pppportfolio-{DISTRICT}")).await?, portfolio_before + 1);
+    assert_eq!(
+        ppp.stream_len(&format!("pppportfolio-{DISTRICT}")).await?,
+        portfolio_before + 1
+    );
     assert_eq!(ppp.events(&winner.project_id).await?, 3);
 
     // The loser stays in identification: its gate is still closed.

@@ -51,7 +51,7 @@ impl Walk {
             .map(|answer| position(answer.into_inner().receipt))
     }
 
-    /// Plan, consultation (a residents' meeting, 40 to 3), approval.
+    /// Plan, consultation (a vote held here, 40 to 3), approval.
     pub async fn prepare(&self, ppp: &mut impl Api) -> anyhow::Result<()> {
         let walk = self;
         step!(
@@ -90,10 +90,11 @@ impl Walk {
                 request_id: walk.id("consult"),
                 district: DISTRICT.into(),
                 project_id: walk.project_id.clone(),
-                meeting_id: "meeting-2027-02".into(),
-                motion_id: "motion-1".into(),
+                meeting_id: String::new(),
+                motion_id: String::new(),
                 votes_for: 40,
                 votes_against: 3,
+                min_position: 0,
             }
         )?;
         step!(
