@@ -57,6 +57,7 @@ pub enum ServiceName {
     Residents,
     Grids,
     Property,
+    Ppp,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,7 @@ pub const ALL: &[ServiceName] = &[
     ServiceName::Residents,
     ServiceName::Grids,
     ServiceName::Property,
+    ServiceName::Ppp,
 ];
 
 /// What services are built from.
@@ -154,6 +155,23 @@ pub async fn host_services(
                 watchers.push(background(move |shutdown| late_filing.run(shutdown)));
                 projections.extend(property.projections);
                 contexts.push(gongzhi_property::CONTEXT);
+            }
+            ServiceName::Ppp => {
+                let config = gongzhi_ppp::app::config::PppConfig::from_env()
+                    .context("failed to read GONGZHI_PPP_CONFIG")?;
+                let ppp = gongzhi_ppp::build(gongzhi_ppp::PppDeps {
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    max_wait: deps.max_wait,
+                    clock: deps.clock.clone(),
+                    config: std::sync::Arc::new(config),
+                })
+                .await
+                .context("failed to build the ppp service")?;
+                host = host.add_service("ppp.projects", ppp.projects);
+                host = host.add_service("ppp.portfolio", ppp.portfolio);
+                projections.extend(ppp.projections);
+                contexts.push(gongzhi_ppp::CONTEXT);
             }
         }
     }

@@ -15,6 +15,7 @@ pub fn service_label(service: ServiceName) -> &'static str {
         ServiceName::Residents => "residents",
         ServiceName::Grids => "grids",
         ServiceName::Property => "property",
+        ServiceName::Ppp => "ppp",
     }
 }
 

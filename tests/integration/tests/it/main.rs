@@ -8,6 +8,7 @@ mod consumer;
 mod grids;
 mod metrics;
 mod platform;
+mod ppp;
 mod privacy;
 mod projections;
 mod property;

@@ -24,6 +24,8 @@ pub struct Identification {
     /// The district's configuration says residents must be consulted.
     pub consultation_required: bool,
     pub rules: ModelRules,
+    /// 15-digit unit grid code of the facility's site, or empty.
+    pub grid: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

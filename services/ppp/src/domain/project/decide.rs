@@ -130,6 +130,7 @@ fn identify(
         performance_linked_percent: id.performance_linked_percent,
         consultation_required: id.consultation_required,
         identified_at: time(at),
+        grid: id.grid,
     }))
 }
 

@@ -16,6 +16,8 @@ pub struct ProjectFacts {
     pub model: OperationModel,
     pub mechanism: PaymentMechanism,
     pub construction_cost: Fen,
+    /// Government outlays per year, reserved against the district's cap.
+    pub government_outlays: BTreeMap<i32, Fen>,
     pub performance_linked_percent: u32,
     pub consultation_required: bool,
     pub vfm_passed: bool,
@@ -39,6 +41,8 @@ pub struct ProjectFacts {
     pub mid_term: bool,
     pub tested: bool,
     pub transferred: bool,
+    /// Unit grid code of the facility's site, or empty.
+    pub grid: String,
 }
 
 impl ProjectFacts {
@@ -62,6 +66,11 @@ fn identified(e: &pb::ProjectIdentified) -> ProjectFacts {
         model: OperationModel::try_from(e.model).unwrap_or(OperationModel::Unspecified),
         mechanism: PaymentMechanism::try_from(e.mechanism).unwrap_or(PaymentMechanism::Unspecified),
         construction_cost: Fen(e.construction_cost_fen),
+        government_outlays: e
+            .government_outlays
+            .iter()
+            .map(|y| (y.year, Fen(y.amount_fen)))
+            .collect(),
         performance_linked_percent: e.performance_linked_percent,
         consultation_required: e.consultation_required,
         vfm_passed: false,
@@ -83,6 +92,7 @@ fn identified(e: &pb::ProjectIdentified) -> ProjectFacts {
         mid_term: false,
         tested: false,
         transferred: false,
+        grid: e.grid.clone(),
     }
 }
 

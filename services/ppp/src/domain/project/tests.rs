@@ -37,6 +37,7 @@ fn identification(model: OperationModel, consultation_required: bool) -> Identif
         performance_linked_percent: 30,
         consultation_required,
         rules: ModelRules::default(),
+        grid: String::new(),
     }
 }
 
