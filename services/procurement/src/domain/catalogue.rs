@@ -59,7 +59,9 @@ pub struct CatalogueItem {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    #[error("{0:?} cannot be bought as a service: goods, works, works with services, financing and staff dispatch are excluded")]
+    #[error(
+        "{0:?} cannot be bought as a service: goods, works, works with services, financing and staff dispatch are excluded"
+    )]
     NotPurchasable(ServiceNature),
     #[error("{field} is required")]
     Required { field: &'static str },
@@ -105,7 +107,10 @@ impl Decider for Catalogue {
     type Event = CatalogueEvent;
     type Error = CatalogueError;
 
-    fn decide(state: &CatalogueState, command: CatalogueCommand) -> Result<Vec<CatalogueEvent>, CatalogueError> {
+    fn decide(
+        state: &CatalogueState,
+        command: CatalogueCommand,
+    ) -> Result<Vec<CatalogueEvent>, CatalogueError> {
         match command {
             CatalogueCommand::Publish {
                 district,
@@ -132,15 +137,17 @@ impl Decider for Catalogue {
                 if state.items.contains_key(&item_code) {
                     return Err(CatalogueError::ItemExists(item_code));
                 }
-                Ok(vec![CatalogueEvent::ItemPublished(pb::CatalogueItemPublished {
-                    district: district.to_string(),
-                    item_code,
-                    name,
-                    nature: nature as i32,
-                    stable,
-                    dispatchable,
-                    published_at: time(at),
-                })])
+                Ok(vec![CatalogueEvent::ItemPublished(
+                    pb::CatalogueItemPublished {
+                        district: district.to_string(),
+                        item_code,
+                        name,
+                        nature: nature as i32,
+                        stable,
+                        dispatchable,
+                        published_at: time(at),
+                    },
+                )])
             }
             CatalogueCommand::Withdraw {
                 district,
@@ -151,11 +158,13 @@ impl Decider for Catalogue {
                 if blank(&reason) {
                     return Err(CatalogueError::Required { field: "reason" });
                 }
-                Ok(vec![CatalogueEvent::ItemWithdrawn(pb::CatalogueItemWithdrawn {
-                    district: district.to_string(),
-                    item_code,
-                    reason,
-                })])
+                Ok(vec![CatalogueEvent::ItemWithdrawn(
+                    pb::CatalogueItemWithdrawn {
+                        district: district.to_string(),
+                        item_code,
+                        reason,
+                    },
+                )])
             }
         }
     }
@@ -168,7 +177,8 @@ impl Decider for Catalogue {
                     CatalogueItem {
                         district: e.district.clone(),
                         name: e.name.clone(),
-                        nature: ServiceNature::try_from(e.nature).unwrap_or(ServiceNature::Unspecified),
+                        nature: ServiceNature::try_from(e.nature)
+                            .unwrap_or(ServiceNature::Unspecified),
                         stable: e.stable,
                         dispatchable: e.dispatchable,
                         withdrawn: false,
@@ -186,6 +196,10 @@ impl Decider for Catalogue {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
 #[path = "catalogue_tests.rs"]
 mod tests;

@@ -110,7 +110,10 @@ impl Decider for Provider {
     type Event = ProviderEvent;
     type Error = ProviderError;
 
-    fn decide(state: &ProviderState, command: ProviderCommand) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn decide(
+        state: &ProviderState,
+        command: ProviderCommand,
+    ) -> Result<Vec<ProviderEvent>, ProviderError> {
         match command {
             ProviderCommand::Register {
                 provider_id,
@@ -194,6 +197,10 @@ impl Decider for Provider {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
 #[path = "provider_tests.rs"]
 mod tests;

@@ -14,7 +14,10 @@ fn register(kind: ProviderKind) -> ProviderCommand {
         kind,
         qualifications: vec!["养老服务资质".into()],
         contact: "023-62000000".into(),
-        at: Utc.with_ymd_and_hms(2027, 1, 4, 9, 0, 0).single().expect("time"),
+        at: Utc
+            .with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
+            .single()
+            .expect("time"),
     }
 }
 
@@ -23,8 +26,11 @@ fn given(events: &[ProviderEvent]) -> ProviderState {
 }
 
 fn registered() -> Vec<ProviderEvent> {
-    Provider::decide(&ProviderState::Absent, register(ProviderKind::SocialOrganisation))
-        .expect("registered")
+    Provider::decide(
+        &ProviderState::Absent,
+        register(ProviderKind::SocialOrganisation),
+    )
+    .expect("registered")
 }
 
 #[test]

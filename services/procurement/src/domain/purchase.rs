@@ -55,14 +55,30 @@ use gongzhi_proto::gongzhi::procurement::v1 as pb;
 pub use pb::{Evaluator, PurchaseMethod};
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
+mod contract_tests;
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
 mod given;
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
 mod method_tests;
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
 mod tender_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
-mod contract_tests;

@@ -49,7 +49,10 @@ pub struct GradeBands {
 
 impl Default for GradeBands {
     fn default() -> Self {
-        Self { a_from: 85, b_from: 60 }
+        Self {
+            a_from: 85,
+            b_from: 60,
+        }
     }
 }
 
@@ -159,7 +162,9 @@ pub enum VentureError {
     ScreenedOut(String),
     #[error("project {project} scored {score} at the pitch, below the pass mark")]
     PitchBelowPassMark { project: String, score: u32 },
-    #[error("funding of {amount} fen exceeds the {limit} fen allowed (cap, amount asked, remaining budget)")]
+    #[error(
+        "funding of {amount} fen exceeds the {limit} fen allowed (cap, amount asked, remaining budget)"
+    )]
     FundingOverLimit { amount: u64, limit: u64 },
     #[error("funding is paid in at least two tranches, each above zero")]
     Tranches,
@@ -204,6 +209,10 @@ impl VentureError {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "a panic is how a test fails")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test fails"
+)]
 #[path = "venture/tests.rs"]
 mod tests;

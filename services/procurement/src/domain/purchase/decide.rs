@@ -44,7 +44,11 @@ pub(super) fn check_score(score: u32) -> Result<u32, PurchaseError> {
     Ok(score)
 }
 
-fn plan(district: &DistrictCode, plan: PurchasePlan, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn plan(
+    district: &DistrictCode,
+    plan: PurchasePlan,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     if blank(&plan.title) {
         return Err(PurchaseError::Required { field: "title" });
     }
@@ -63,12 +67,21 @@ fn plan(district: &DistrictCode, plan: PurchasePlan, at: DateTime<Utc>) -> Resul
     match rules.invited {
         None if given > 0 => return Err(PurchaseError::OpenTenderInvites),
         Some((min, max)) if given < min || given > max => {
-            return Err(PurchaseError::InvitedCount { method, min, max, given });
+            return Err(PurchaseError::InvitedCount {
+                method,
+                min,
+                max,
+                given,
+            });
         }
         _ => {}
     }
     let mut seen = BTreeSet::new();
-    if let Some(twice) = plan.invited_provider_ids.iter().find(|p| !seen.insert(p.as_str())) {
+    if let Some(twice) = plan
+        .invited_provider_ids
+        .iter()
+        .find(|p| !seen.insert(p.as_str()))
+    {
         return Err(PurchaseError::InvitedTwice(twice.clone()));
     }
     match rules.evaluation {
@@ -91,11 +104,17 @@ fn plan(district: &DistrictCode, plan: PurchasePlan, at: DateTime<Utc>) -> Resul
         }
     }
     let mut ids = BTreeSet::new();
-    if let Some((twice, _)) = plan.criteria.iter().find(|(id, _)| !ids.insert(id.as_str())) {
+    if let Some((twice, _)) = plan
+        .criteria
+        .iter()
+        .find(|(id, _)| !ids.insert(id.as_str()))
+    {
         return Err(PurchaseError::CriterionTwice(twice.clone()));
     }
     if plan.criteria.iter().any(|(id, _)| blank(id)) {
-        return Err(PurchaseError::Required { field: "criterion_id" });
+        return Err(PurchaseError::Required {
+            field: "criterion_id",
+        });
     }
     let total = plan
         .criteria
@@ -119,13 +138,20 @@ fn plan(district: &DistrictCode, plan: PurchasePlan, at: DateTime<Utc>) -> Resul
         criteria: plan
             .criteria
             .into_iter()
-            .map(|(criterion_id, weight)| pb::Criterion { criterion_id, weight })
+            .map(|(criterion_id, weight)| pb::Criterion {
+                criterion_id,
+                weight,
+            })
             .collect(),
         planned_at: time(at),
     }))
 }
 
-fn publish(facts: &PurchaseFacts, deadline: DateTime<Utc>, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn publish(
+    facts: &PurchaseFacts,
+    deadline: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     let days = rules(facts.method).map_or(0, |r| r.min_tender_days);
     if deadline < at + Duration::days(days) {
         return Err(PurchaseError::DeadlineTooSoon { days });
@@ -138,9 +164,16 @@ fn publish(facts: &PurchaseFacts, deadline: DateTime<Utc>, at: DateTime<Utc>) ->
     }))
 }
 
-fn bid(facts: &PurchaseFacts, provider_id: String, price_fen: u64, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn bid(
+    facts: &PurchaseFacts,
+    provider_id: String,
+    price_fen: u64,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     if blank(&provider_id) {
-        return Err(PurchaseError::Required { field: "provider_id" });
+        return Err(PurchaseError::Required {
+            field: "provider_id",
+        });
     }
     match facts.deadline {
         Some(deadline) if at <= deadline => {}
@@ -153,7 +186,10 @@ fn bid(facts: &PurchaseFacts, provider_id: String, price_fen: u64, at: DateTime<
         return Err(PurchaseError::AlreadyBid(provider_id));
     }
     if price_fen == 0 || price_fen > facts.budget_fen {
-        return Err(PurchaseError::PriceOutOfRange { price: price_fen, budget: facts.budget_fen });
+        return Err(PurchaseError::PriceOutOfRange {
+            price: price_fen,
+            budget: facts.budget_fen,
+        });
     }
     Ok(PurchaseEvent::BidSubmitted(pb::BidSubmitted {
         purchase_id: facts.purchase_id.clone(),
@@ -171,7 +207,13 @@ fn after_deadline(facts: &PurchaseFacts, at: DateTime<Utc>) -> Result<(), Purcha
     }
 }
 
-fn review(facts: &PurchaseFacts, provider_id: String, qualified: bool, reason: String, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn review(
+    facts: &PurchaseFacts,
+    provider_id: String,
+    qualified: bool,
+    reason: String,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     after_deadline(facts, at)?;
     let Some(bid) = facts.bids.get(&provider_id) else {
         return Err(PurchaseError::NoBid(provider_id));
@@ -182,33 +224,52 @@ fn review(facts: &PurchaseFacts, provider_id: String, qualified: bool, reason: S
     if !qualified && blank(&reason) {
         return Err(PurchaseError::Required { field: "reason" });
     }
-    Ok(PurchaseEvent::QualificationReviewed(pb::BidQualificationReviewed {
-        purchase_id: facts.purchase_id.clone(),
-        district: facts.district.clone(),
-        provider_id,
-        qualified,
-        reason: if qualified { String::new() } else { reason },
-    }))
+    Ok(PurchaseEvent::QualificationReviewed(
+        pb::BidQualificationReviewed {
+            purchase_id: facts.purchase_id.clone(),
+            district: facts.district.clone(),
+            provider_id,
+            qualified,
+            reason: if qualified { String::new() } else { reason },
+        },
+    ))
 }
 
-fn score_bids(facts: &PurchaseFacts, points: Vec<(String, Vec<u32>)>, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn score_bids(
+    facts: &PurchaseFacts,
+    points: Vec<(String, Vec<u32>)>,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     after_deadline(facts, at)?;
     if let Some((provider, _)) = facts.bids.iter().find(|(_, b)| b.qualified.is_none()) {
         return Err(PurchaseError::NotReviewed(provider.clone()));
     }
-    let qualified: Vec<(&String, _)> = facts.bids.iter().filter(|(_, b)| b.qualified == Some(true)).collect();
+    let qualified: Vec<(&String, _)> = facts
+        .bids
+        .iter()
+        .filter(|(_, b)| b.qualified == Some(true))
+        .collect();
     let min = rules(facts.method).map_or(1, |r| r.min_qualified_bids);
     if qualified.len() < min {
-        return Err(PurchaseError::TooFewQualifiedBids { qualified: qualified.len(), min });
+        return Err(PurchaseError::TooFewQualifiedBids {
+            qualified: qualified.len(),
+            min,
+        });
     }
     let mut to_score = Vec::with_capacity(qualified.len());
     for (provider_id, bid) in &qualified {
         let criterion_scores = if facts.criteria.is_empty() {
             Vec::new()
         } else {
-            let given: Vec<&Vec<u32>> = points.iter().filter(|(p, _)| p == *provider_id).map(|(_, s)| s).collect();
+            let given: Vec<&Vec<u32>> = points
+                .iter()
+                .filter(|(p, _)| p == *provider_id)
+                .map(|(_, s)| s)
+                .collect();
             let [scores] = given.as_slice() else {
-                return Err(PurchaseError::ScoresMismatch(format!("one list of points for {provider_id}")));
+                return Err(PurchaseError::ScoresMismatch(format!(
+                    "one list of points for {provider_id}"
+                )));
             };
             if scores.len() != facts.criteria.len() {
                 return Err(PurchaseError::ScoresMismatch(format!(
@@ -229,11 +290,18 @@ fn score_bids(facts: &PurchaseFacts, points: Vec<(String, Vec<u32>)>, at: DateTi
             sequence: bid.sequence,
         });
     }
-    if let Some((stray, _)) = points.iter().find(|(p, _)| !qualified.iter().any(|(q, _)| *q == p)) {
-        return Err(PurchaseError::ScoresMismatch(format!("{stray} is not a qualified bidder")));
+    if let Some((stray, _)) = points
+        .iter()
+        .find(|(p, _)| !qualified.iter().any(|(q, _)| *q == p))
+    {
+        return Err(PurchaseError::ScoresMismatch(format!(
+            "{stray} is not a qualified bidder"
+        )));
     }
     if facts.criteria.is_empty() && !points.is_empty() {
-        return Err(PurchaseError::ScoresMismatch("a lowest-price purchase takes no points".into()));
+        return Err(PurchaseError::ScoresMismatch(
+            "a lowest-price purchase takes no points".into(),
+        ));
     }
     let weights: Vec<u32> = facts.criteria.iter().map(|(_, w)| *w).collect();
     let scored = score(facts.price_weight, &weights, to_score);
@@ -249,7 +317,10 @@ fn score_bids(facts: &PurchaseFacts, points: Vec<(String, Vec<u32>)>, at: DateTi
                     .criteria
                     .iter()
                     .zip(s.criterion_scores)
-                    .map(|((criterion_id, _), score)| pb::CriterionScore { criterion_id: criterion_id.clone(), score })
+                    .map(|((criterion_id, _), score)| pb::CriterionScore {
+                        criterion_id: criterion_id.clone(),
+                        score,
+                    })
                     .collect(),
                 total_numerator: u64::try_from(s.total.numerator()).unwrap_or(u64::MAX),
                 total_denominator: u64::try_from(s.total.denominator()).unwrap_or(u64::MAX),
@@ -259,7 +330,12 @@ fn score_bids(facts: &PurchaseFacts, points: Vec<(String, Vec<u32>)>, at: DateTi
     }))
 }
 
-fn award(facts: &PurchaseFacts, provider_id: String, rules: Rules, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn award(
+    facts: &PurchaseFacts,
+    provider_id: String,
+    rules: Rules,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     let Some(bid) = facts.bids.get(&provider_id) else {
         return Err(PurchaseError::NoBid(provider_id));
     };
@@ -271,7 +347,10 @@ fn award(facts: &PurchaseFacts, provider_id: String, rules: Rules, at: DateTime<
     }
     let first = facts.ranking.iter().find(|p| !facts.excluded.contains(*p));
     if let Some(first) = first.filter(|first| **first != provider_id) {
-        return Err(PurchaseError::NotFirstRanked { provider: provider_id, first: first.clone() });
+        return Err(PurchaseError::NotFirstRanked {
+            provider: provider_id,
+            first: first.clone(),
+        });
     }
     Ok(PurchaseEvent::Awarded(pb::PurchaseAwarded {
         purchase_id: facts.purchase_id.clone(),
@@ -283,9 +362,17 @@ fn award(facts: &PurchaseFacts, provider_id: String, rules: Rules, at: DateTime<
     }))
 }
 
-fn challenge(facts: &PurchaseFacts, provider_id: String, grounds: String, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn challenge(
+    facts: &PurchaseFacts,
+    provider_id: String,
+    grounds: String,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     let Some(award) = &facts.award else {
-        return Err(PurchaseError::WrongPhase { phase: facts.phase, expected: "awarded" });
+        return Err(PurchaseError::WrongPhase {
+            phase: facts.phase,
+            expected: "awarded",
+        });
     };
     if !facts.bids.contains_key(&provider_id) {
         return Err(PurchaseError::NoBid(provider_id));
@@ -309,7 +396,11 @@ fn challenge(facts: &PurchaseFacts, provider_id: String, grounds: String, at: Da
     }))
 }
 
-fn resolve(facts: &PurchaseFacts, upheld: bool, reasoning: String) -> Result<PurchaseEvent, PurchaseError> {
+fn resolve(
+    facts: &PurchaseFacts,
+    upheld: bool,
+    reasoning: String,
+) -> Result<PurchaseEvent, PurchaseError> {
     let Some(challenger) = facts.award.as_ref().and_then(|a| a.challenger.clone()) else {
         return Err(PurchaseError::NoChallenge);
     };
@@ -331,38 +422,90 @@ impl Decider for Purchase {
     type Event = PurchaseEvent;
     type Error = PurchaseError;
 
-    fn decide(state: &PurchaseState, command: PurchaseCommand) -> Result<Vec<PurchaseEvent>, PurchaseError> {
+    fn decide(
+        state: &PurchaseState,
+        command: PurchaseCommand,
+    ) -> Result<Vec<PurchaseEvent>, PurchaseError> {
         use PurchaseCommand as C;
         let event = match command {
-            C::Plan { district, plan: p, at } => {
+            C::Plan {
+                district,
+                plan: p,
+                at,
+            } => {
                 if matches!(state, PurchaseState::Present(_)) {
                     return Err(PurchaseError::AlreadyExists);
                 }
                 plan(&district, p, at)?
             }
-            C::Publish { district, deadline, at } => {
-                publish(existing(state, &district, &[Phase::Planned], "planned")?, deadline, at)?
-            }
-            C::Bid { district, provider_id, price_fen, at } => {
+            C::Publish {
+                district,
+                deadline,
+                at,
+            } => publish(
+                existing(state, &district, &[Phase::Planned], "planned")?,
+                deadline,
+                at,
+            )?,
+            C::Bid {
+                district,
+                provider_id,
+                price_fen,
+                at,
+            } => {
                 let facts = existing(state, &district, &[Phase::Tendering], "open for bids")?;
                 bid(facts, provider_id, price_fen, at)?
             }
-            C::ReviewQualification { district, provider_id, qualified, reason, at } => {
+            C::ReviewQualification {
+                district,
+                provider_id,
+                qualified,
+                reason,
+                at,
+            } => {
                 let facts = existing(state, &district, &[Phase::Tendering], "closed for bids")?;
                 review(facts, provider_id, qualified, reason, at)?
             }
-            C::Score { district, points, at } => {
-                score_bids(existing(state, &district, &[Phase::Tendering], "closed for bids")?, points, at)?
-            }
-            C::Award { district, provider_id, rules, at } => {
-                award(existing(state, &district, &[Phase::Scored], "scored")?, provider_id, rules, at)?
-            }
-            C::Challenge { district, provider_id, grounds, at } => {
-                challenge(existing(state, &district, &[Phase::Awarded], "awarded")?, provider_id, grounds, at)?
-            }
-            C::ResolveChallenge { district, upheld, reasoning } => {
-                resolve(existing(state, &district, &[Phase::Awarded], "awarded")?, upheld, reasoning)?
-            }
+            C::Score {
+                district,
+                points,
+                at,
+            } => score_bids(
+                existing(state, &district, &[Phase::Tendering], "closed for bids")?,
+                points,
+                at,
+            )?,
+            C::Award {
+                district,
+                provider_id,
+                rules,
+                at,
+            } => award(
+                existing(state, &district, &[Phase::Scored], "scored")?,
+                provider_id,
+                rules,
+                at,
+            )?,
+            C::Challenge {
+                district,
+                provider_id,
+                grounds,
+                at,
+            } => challenge(
+                existing(state, &district, &[Phase::Awarded], "awarded")?,
+                provider_id,
+                grounds,
+                at,
+            )?,
+            C::ResolveChallenge {
+                district,
+                upheld,
+                reasoning,
+            } => resolve(
+                existing(state, &district, &[Phase::Awarded], "awarded")?,
+                upheld,
+                reasoning,
+            )?,
             other => return delivery::decide(state, other),
         };
         Ok(vec![event])

@@ -2,20 +2,40 @@
 //! monitoring, evaluation and payments.
 
 use super::decide::{check_score, existing};
-use super::{ContractTerms, Evaluator, Phase, PurchaseCommand, PurchaseError, PurchaseEvent, PurchaseFacts, PurchaseState, Rules};
+use super::{
+    ContractTerms, Evaluator, Phase, PurchaseCommand, PurchaseError, PurchaseEvent, PurchaseFacts,
+    PurchaseState, Rules,
+};
 use crate::domain::text::{blank, date, time};
 use chrono::{DateTime, Months, Utc};
 use gongzhi_proto::gongzhi::procurement::v1 as pb;
 use std::collections::BTreeSet;
 
-pub(super) fn decide(state: &PurchaseState, command: PurchaseCommand) -> Result<Vec<PurchaseEvent>, PurchaseError> {
+pub(super) fn decide(
+    state: &PurchaseState,
+    command: PurchaseCommand,
+) -> Result<Vec<PurchaseEvent>, PurchaseError> {
     use PurchaseCommand as C;
     let contracted = |district| existing(state, district, &[Phase::Contracted], "under contract");
     let event = match command {
-        C::SignContract { district, terms, rules, at } => {
-            sign(existing(state, &district, &[Phase::Awarded], "awarded")?, terms, rules, at)?
-        }
-        C::Monitor { district, milestone_id, satisfactory, note, at } => {
+        C::SignContract {
+            district,
+            terms,
+            rules,
+            at,
+        } => sign(
+            existing(state, &district, &[Phase::Awarded], "awarded")?,
+            terms,
+            rules,
+            at,
+        )?,
+        C::Monitor {
+            district,
+            milestone_id,
+            satisfactory,
+            note,
+            at,
+        } => {
             let facts = contracted(&district)?;
             find(facts, &milestone_id)?;
             if !satisfactory && blank(&note) {
@@ -30,7 +50,11 @@ pub(super) fn decide(state: &PurchaseState, command: PurchaseCommand) -> Result<
                 monitored_at: time(at),
             })
         }
-        C::Deliver { district, milestone_id, at } => {
+        C::Deliver {
+            district,
+            milestone_id,
+            at,
+        } => {
             let facts = contracted(&district)?;
             let milestone = find(facts, &milestone_id)?;
             if milestone.delivered {
@@ -46,17 +70,31 @@ pub(super) fn decide(state: &PurchaseState, command: PurchaseCommand) -> Result<
                 delivered_at: time(at),
             })
         }
-        C::Evaluate { district, evaluator, evaluator_name, score, rules, at } => {
+        C::Evaluate {
+            district,
+            evaluator,
+            evaluator_name,
+            score,
+            rules,
+            at,
+        } => {
             let facts = contracted(&district)?;
             evaluate(facts, evaluator, evaluator_name, score, rules, at)?
         }
-        C::Pay { district, milestone_id, at } => pay(contracted(&district)?, milestone_id, at)?,
+        C::Pay {
+            district,
+            milestone_id,
+            at,
+        } => pay(contracted(&district)?, milestone_id, at)?,
         _ => return Err(PurchaseError::Required { field: "command" }),
     };
     Ok(vec![event])
 }
 
-fn find<'a>(facts: &'a PurchaseFacts, milestone_id: &str) -> Result<&'a super::state::MilestoneFacts, PurchaseError> {
+fn find<'a>(
+    facts: &'a PurchaseFacts,
+    milestone_id: &str,
+) -> Result<&'a super::state::MilestoneFacts, PurchaseError> {
     facts
         .milestones
         .iter()
@@ -64,9 +102,17 @@ fn find<'a>(facts: &'a PurchaseFacts, milestone_id: &str) -> Result<&'a super::s
         .ok_or_else(|| PurchaseError::UnknownMilestone(milestone_id.to_owned()))
 }
 
-fn sign(facts: &PurchaseFacts, terms: ContractTerms, rules: Rules, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn sign(
+    facts: &PurchaseFacts,
+    terms: ContractTerms,
+    rules: Rules,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     let Some(award) = &facts.award else {
-        return Err(PurchaseError::WrongPhase { phase: facts.phase, expected: "awarded" });
+        return Err(PurchaseError::WrongPhase {
+            phase: facts.phase,
+            expected: "awarded",
+        });
     };
     if award.challenger.is_some() {
         return Err(PurchaseError::ChallengePending);
@@ -76,7 +122,9 @@ fn sign(facts: &PurchaseFacts, terms: ContractTerms, rules: Rules, at: DateTime<
         _ => return Err(PurchaseError::StandstillRunning),
     }
     if blank(&terms.contract_id) {
-        return Err(PurchaseError::Required { field: "contract_id" });
+        return Err(PurchaseError::Required {
+            field: "contract_id",
+        });
     }
     let max = if facts.stable_service && facts.budget_secured {
         rules.max_stable_term_months
@@ -84,32 +132,50 @@ fn sign(facts: &PurchaseFacts, terms: ContractTerms, rules: Rules, at: DateTime<
         rules.max_term_months
     };
     if terms.term_months == 0 || terms.term_months > max {
-        return Err(PurchaseError::TermTooLong { given: terms.term_months, max });
+        return Err(PurchaseError::TermTooLong {
+            given: terms.term_months,
+            max,
+        });
     }
     if terms.milestones.is_empty() {
         return Err(PurchaseError::NoMilestones);
     }
     let mut ids = BTreeSet::new();
-    if let Some(twice) = terms.milestones.iter().find(|m| !ids.insert(m.milestone_id.as_str())) {
+    if let Some(twice) = terms
+        .milestones
+        .iter()
+        .find(|m| !ids.insert(m.milestone_id.as_str()))
+    {
         return Err(PurchaseError::MilestoneTwice(twice.milestone_id.clone()));
     }
-    if terms.milestones.iter().any(|m| blank(&m.milestone_id) || blank(&m.title)) {
+    if terms
+        .milestones
+        .iter()
+        .any(|m| blank(&m.milestone_id) || blank(&m.title))
+    {
         return Err(PurchaseError::Required { field: "milestone" });
     }
-    let ends = terms.starts_on.checked_add_months(Months::new(terms.term_months));
+    let ends = terms
+        .starts_on
+        .checked_add_months(Months::new(terms.term_months));
     if let Some(outside) = terms
         .milestones
         .iter()
         .find(|m| m.due < terms.starts_on || ends.is_none_or(|end| m.due > end))
     {
-        return Err(PurchaseError::MilestoneOutsideTerm(outside.milestone_id.clone()));
+        return Err(PurchaseError::MilestoneOutsideTerm(
+            outside.milestone_id.clone(),
+        ));
     }
     let sum = terms
         .milestones
         .iter()
         .fold(0u64, |sum, m| sum.saturating_add(m.payment_fen));
     if sum != award.price_fen {
-        return Err(PurchaseError::PaymentsNotAwarded { sum, awarded: award.price_fen });
+        return Err(PurchaseError::PaymentsNotAwarded {
+            sum,
+            awarded: award.price_fen,
+        });
     }
     Ok(PurchaseEvent::ContractSigned(pb::ContractSigned {
         purchase_id: facts.purchase_id.clone(),
@@ -146,7 +212,9 @@ fn evaluate(
     }
     match evaluator {
         Evaluator::Unspecified => return Err(PurchaseError::EvaluatorRequired),
-        Evaluator::ThirdParty if blank(&evaluator_name) => return Err(PurchaseError::EvaluatorRequired),
+        Evaluator::ThirdParty if blank(&evaluator_name) => {
+            return Err(PurchaseError::EvaluatorRequired);
+        }
         _ => {}
     }
     if facts.milestones.iter().any(|m| !m.delivered) {
@@ -158,14 +226,22 @@ fn evaluate(
         district: facts.district.clone(),
         provider_id: facts.provider_id.clone().unwrap_or_default(),
         evaluator: evaluator as i32,
-        evaluator_name: if evaluator == Evaluator::ThirdParty { evaluator_name } else { String::new() },
+        evaluator_name: if evaluator == Evaluator::ThirdParty {
+            evaluator_name
+        } else {
+            String::new()
+        },
         score,
         passed: score >= rules.pass_mark,
         evaluated_at: time(at),
     }))
 }
 
-fn pay(facts: &PurchaseFacts, milestone_id: String, at: DateTime<Utc>) -> Result<PurchaseEvent, PurchaseError> {
+fn pay(
+    facts: &PurchaseFacts,
+    milestone_id: String,
+    at: DateTime<Utc>,
+) -> Result<PurchaseEvent, PurchaseError> {
     let milestone = find(facts, &milestone_id)?;
     if milestone.paid {
         return Err(PurchaseError::AlreadyPaid(milestone_id));
@@ -173,7 +249,10 @@ fn pay(facts: &PurchaseFacts, milestone_id: String, at: DateTime<Utc>) -> Result
     if !milestone.delivered {
         return Err(PurchaseError::NotDelivered(milestone_id));
     }
-    let is_final = facts.milestones.last().is_some_and(|m| m.milestone_id == milestone_id);
+    let is_final = facts
+        .milestones
+        .last()
+        .is_some_and(|m| m.milestone_id == milestone_id);
     if is_final {
         match facts.evaluation {
             None => return Err(PurchaseError::NotEvaluated),

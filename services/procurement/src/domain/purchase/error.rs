@@ -13,7 +13,10 @@ pub enum PurchaseError {
     #[error("{field} is required")]
     Required { field: &'static str },
     #[error("the purchase is {phase:?}; this needs it {expected}")]
-    WrongPhase { phase: Phase, expected: &'static str },
+    WrongPhase {
+        phase: Phase,
+        expected: &'static str,
+    },
     #[error("the budget must be from 1 fen to {max} fen")]
     BudgetOutOfRange { max: u64 },
     #[error("{method:?} needs a justification")]

@@ -11,7 +11,10 @@ pub fn district() -> DistrictCode {
 
 /// Day `n` of 2027 at 09:00 UTC, from 1 January.
 pub fn day(n: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 1, 1, 9, 0, 0).single().expect("time") + Duration::days(n - 1)
+    Utc.with_ymd_and_hms(2027, 1, 1, 9, 0, 0)
+        .single()
+        .expect("time")
+        + Duration::days(n - 1)
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -19,19 +22,22 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 pub fn plan_for(method: PurchaseMethod) -> PurchasePlan {
-    let (invited, price_weight, criteria, justification): (Vec<&str>, u32, Vec<(&str, u32)>, &str) = match method {
-        PurchaseMethod::OpenTender => (vec![], 30, vec![("plan", 40), ("team", 30)], ""),
-        PurchaseMethod::Invitation | PurchaseMethod::CompetitiveConsultation => (
-            vec!["a", "b", "c"],
-            30,
-            vec![("plan", 40), ("team", 30)],
-            "few qualified providers in the district",
-        ),
-        PurchaseMethod::CompetitiveNegotiation => (vec!["a", "b", "c"], 100, vec![], "urgent after the flood"),
-        PurchaseMethod::SingleSource | PurchaseMethod::Unspecified => {
-            (vec!["a"], 100, vec![], "the only licensed mediation centre")
-        }
-    };
+    let (invited, price_weight, criteria, justification): (Vec<&str>, u32, Vec<(&str, u32)>, &str) =
+        match method {
+            PurchaseMethod::OpenTender => (vec![], 30, vec![("plan", 40), ("team", 30)], ""),
+            PurchaseMethod::Invitation | PurchaseMethod::CompetitiveConsultation => (
+                vec!["a", "b", "c"],
+                30,
+                vec![("plan", 40), ("team", 30)],
+                "few qualified providers in the district",
+            ),
+            PurchaseMethod::CompetitiveNegotiation => {
+                (vec!["a", "b", "c"], 100, vec![], "urgent after the flood")
+            }
+            PurchaseMethod::SingleSource | PurchaseMethod::Unspecified => {
+                (vec!["a"], 100, vec![], "the only licensed mediation centre")
+            }
+        };
     PurchasePlan {
         purchase_id: "pu1".into(),
         title: "南坪街道居家养老上门服务".into(),
@@ -43,20 +49,36 @@ pub fn plan_for(method: PurchaseMethod) -> PurchasePlan {
         justification: justification.into(),
         invited_provider_ids: invited.into_iter().map(String::from).collect(),
         price_weight,
-        criteria: criteria.into_iter().map(|(c, w)| (c.to_owned(), w)).collect(),
+        criteria: criteria
+            .into_iter()
+            .map(|(c, w)| (c.to_owned(), w))
+            .collect(),
     }
 }
 
 pub fn plan(p: PurchasePlan) -> PurchaseCommand {
-    PurchaseCommand::Plan { district: district(), plan: p, at: day(1) }
+    PurchaseCommand::Plan {
+        district: district(),
+        plan: p,
+        at: day(1),
+    }
 }
 
 pub fn publish(deadline: DateTime<Utc>) -> PurchaseCommand {
-    PurchaseCommand::Publish { district: district(), deadline, at: day(2) }
+    PurchaseCommand::Publish {
+        district: district(),
+        deadline,
+        at: day(2),
+    }
 }
 
 pub fn bid(provider: &str, price: u64, at: DateTime<Utc>) -> PurchaseCommand {
-    PurchaseCommand::Bid { district: district(), provider_id: provider.into(), price_fen: price, at }
+    PurchaseCommand::Bid {
+        district: district(),
+        provider_id: provider.into(),
+        price_fen: price,
+        at,
+    }
 }
 
 pub fn review(provider: &str, qualified: bool) -> PurchaseCommand {
@@ -64,7 +86,11 @@ pub fn review(provider: &str, qualified: bool) -> PurchaseCommand {
         district: district(),
         provider_id: provider.into(),
         qualified,
-        reason: if qualified { String::new() } else { "licence expired".into() },
+        reason: if qualified {
+            String::new()
+        } else {
+            "licence expired".into()
+        },
         at: day(40),
     }
 }
@@ -72,13 +98,21 @@ pub fn review(provider: &str, qualified: bool) -> PurchaseCommand {
 pub fn score(points: &[(&str, Vec<u32>)]) -> PurchaseCommand {
     PurchaseCommand::Score {
         district: district(),
-        points: points.iter().map(|(p, s)| ((*p).to_owned(), s.clone())).collect(),
+        points: points
+            .iter()
+            .map(|(p, s)| ((*p).to_owned(), s.clone()))
+            .collect(),
         at: day(41),
     }
 }
 
 pub fn award(provider: &str) -> PurchaseCommand {
-    PurchaseCommand::Award { district: district(), provider_id: provider.into(), rules: Rules::default(), at: day(42) }
+    PurchaseCommand::Award {
+        district: district(),
+        provider_id: provider.into(),
+        rules: Rules::default(),
+        at: day(42),
+    }
 }
 
 /// Runs `commands` from an empty stream, failing the test on a refusal.
@@ -118,7 +152,11 @@ pub fn open_tender_reviewed(c_ok: bool) -> Vec<PurchaseCommand> {
 /// b 70/70 at 40m (28+21+30=79), c (if qualified) and d low.
 pub fn open_tender_scored() -> Vec<PurchaseCommand> {
     let mut commands = open_tender_reviewed(false);
-    commands.push(score(&[("a", vec![90, 90]), ("b", vec![70, 70]), ("d", vec![50, 50])]));
+    commands.push(score(&[
+        ("a", vec![90, 90]),
+        ("b", vec![70, 70]),
+        ("d", vec![50, 50]),
+    ]));
     commands
 }
 
@@ -134,14 +172,29 @@ pub fn terms(term_months: u32) -> ContractTerms {
         starts_on: date(2027, 3, 1),
         term_months,
         milestones: vec![
-            MilestonePlan { milestone_id: "m1".into(), title: "first half".into(), due: date(2027, 8, 31), payment_fen: 20_000_000 },
-            MilestonePlan { milestone_id: "m2".into(), title: "second half".into(), due: date(2028, 2, 28), payment_fen: 25_000_000 },
+            MilestonePlan {
+                milestone_id: "m1".into(),
+                title: "first half".into(),
+                due: date(2027, 8, 31),
+                payment_fen: 20_000_000,
+            },
+            MilestonePlan {
+                milestone_id: "m2".into(),
+                title: "second half".into(),
+                due: date(2028, 2, 28),
+                payment_fen: 25_000_000,
+            },
         ],
     }
 }
 
 pub fn sign(term_months: u32, at: DateTime<Utc>) -> PurchaseCommand {
-    PurchaseCommand::SignContract { district: district(), terms: terms(term_months), rules: Rules::default(), at }
+    PurchaseCommand::SignContract {
+        district: district(),
+        terms: terms(term_months),
+        rules: Rules::default(),
+        at,
+    }
 }
 
 pub fn contracted() -> Vec<PurchaseCommand> {
@@ -151,11 +204,19 @@ pub fn contracted() -> Vec<PurchaseCommand> {
 }
 
 pub fn deliver(m: &str) -> PurchaseCommand {
-    PurchaseCommand::Deliver { district: district(), milestone_id: m.into(), at: day(200) }
+    PurchaseCommand::Deliver {
+        district: district(),
+        milestone_id: m.into(),
+        at: day(200),
+    }
 }
 
 pub fn pay(m: &str) -> PurchaseCommand {
-    PurchaseCommand::Pay { district: district(), milestone_id: m.into(), at: day(210) }
+    PurchaseCommand::Pay {
+        district: district(),
+        milestone_id: m.into(),
+        at: day(210),
+    }
 }
 
 pub fn evaluate(evaluator: Evaluator, name: &str, score: u32) -> PurchaseCommand {

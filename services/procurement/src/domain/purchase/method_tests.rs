@@ -5,7 +5,10 @@ use super::*;
 use gongzhi_kernel::Decider;
 
 fn plan_refused(p: PurchasePlan, error: PurchaseError) {
-    assert_eq!(Purchase::decide(&PurchaseState::Absent, plan(p)), Err(error));
+    assert_eq!(
+        Purchase::decide(&PurchaseState::Absent, plan(p)),
+        Err(error)
+    );
 }
 
 #[test]
@@ -18,23 +21,38 @@ fn every_method_plans_with_its_own_fixture() {
         PurchaseMethod::SingleSource,
     ] {
         let events = history(vec![plan(plan_for(method))]);
-        let [PurchaseEvent::Planned(e)] = events.as_slice() else { panic!("{events:?}") };
+        let [PurchaseEvent::Planned(e)] = events.as_slice() else {
+            panic!("{events:?}")
+        };
         assert_eq!(e.method, method as i32);
     }
 }
 
 #[test]
 fn a_method_must_be_named() {
-    plan_refused(plan_for(PurchaseMethod::Unspecified).with_method(PurchaseMethod::Unspecified), PurchaseError::Required { field: "method" });
+    plan_refused(
+        plan_for(PurchaseMethod::Unspecified).with_method(PurchaseMethod::Unspecified),
+        PurchaseError::Required { field: "method" },
+    );
 }
 
 #[test]
 fn a_budget_is_above_zero_and_bounded() {
     let mut p = plan_for(PurchaseMethod::OpenTender);
     p.budget_fen = 0;
-    plan_refused(p.clone(), PurchaseError::BudgetOutOfRange { max: scoring::MAX_FEN });
+    plan_refused(
+        p.clone(),
+        PurchaseError::BudgetOutOfRange {
+            max: scoring::MAX_FEN,
+        },
+    );
     p.budget_fen = scoring::MAX_FEN + 1;
-    plan_refused(p, PurchaseError::BudgetOutOfRange { max: scoring::MAX_FEN });
+    plan_refused(
+        p,
+        PurchaseError::BudgetOutOfRange {
+            max: scoring::MAX_FEN,
+        },
+    );
 }
 
 #[test]
@@ -48,10 +66,23 @@ fn an_open_tender_names_no_providers() {
 fn single_source_needs_a_justification_and_exactly_one_provider() {
     let mut p = plan_for(PurchaseMethod::SingleSource);
     p.justification = "  ".into();
-    plan_refused(p, PurchaseError::JustificationMissing { method: PurchaseMethod::SingleSource });
+    plan_refused(
+        p,
+        PurchaseError::JustificationMissing {
+            method: PurchaseMethod::SingleSource,
+        },
+    );
     let mut p = plan_for(PurchaseMethod::SingleSource);
     p.invited_provider_ids.push("b".into());
-    plan_refused(p, PurchaseError::InvitedCount { method: PurchaseMethod::SingleSource, min: 1, max: 1, given: 2 });
+    plan_refused(
+        p,
+        PurchaseError::InvitedCount {
+            method: PurchaseMethod::SingleSource,
+            min: 1,
+            max: 1,
+            given: 2,
+        },
+    );
 }
 
 #[test]
@@ -63,7 +94,15 @@ fn invitation_negotiation_and_consultation_invite_three_and_justify() {
     ] {
         let mut p = plan_for(method);
         p.invited_provider_ids.pop();
-        plan_refused(p, PurchaseError::InvitedCount { method, min: 3, max: usize::MAX, given: 2 });
+        plan_refused(
+            p,
+            PurchaseError::InvitedCount {
+                method,
+                min: 3,
+                max: usize::MAX,
+                given: 2,
+            },
+        );
         let mut p = plan_for(method);
         p.justification.clear();
         plan_refused(p, PurchaseError::JustificationMissing { method });
@@ -75,11 +114,22 @@ fn invitation_negotiation_and_consultation_invite_three_and_justify() {
 
 #[test]
 fn comprehensive_scoring_weighs_price_ten_to_thirty() {
-    for method in [PurchaseMethod::OpenTender, PurchaseMethod::Invitation, PurchaseMethod::CompetitiveConsultation] {
+    for method in [
+        PurchaseMethod::OpenTender,
+        PurchaseMethod::Invitation,
+        PurchaseMethod::CompetitiveConsultation,
+    ] {
         let mut p = plan_for(method);
         p.price_weight = 40;
         p.criteria = vec![("plan".into(), 60)];
-        plan_refused(p, PurchaseError::PriceWeight { min: 10, max: 30, given: 40 });
+        plan_refused(
+            p,
+            PurchaseError::PriceWeight {
+                min: 10,
+                max: 30,
+                given: 40,
+            },
+        );
         let mut p = plan_for(method);
         p.criteria.clear();
         plan_refused(p, PurchaseError::NoCriteria);
@@ -98,7 +148,10 @@ fn weights_add_up_to_one_hundred_over_distinct_criteria() {
 
 #[test]
 fn negotiation_and_single_source_compare_prices_only() {
-    for method in [PurchaseMethod::CompetitiveNegotiation, PurchaseMethod::SingleSource] {
+    for method in [
+        PurchaseMethod::CompetitiveNegotiation,
+        PurchaseMethod::SingleSource,
+    ] {
         let mut p = plan_for(method);
         p.price_weight = 30;
         p.criteria = vec![("plan".into(), 70)];
@@ -116,9 +169,16 @@ fn each_method_has_its_minimum_tender_period() {
         (PurchaseMethod::SingleSource, 5),
     ] {
         // Published on day 2: the deadline is day 2 + days at the earliest.
-        refused(vec![plan(plan_for(method))], publish(day(1 + days)), PurchaseError::DeadlineTooSoon { days });
+        refused(
+            vec![plan(plan_for(method))],
+            publish(day(1 + days)),
+            PurchaseError::DeadlineTooSoon { days },
+        );
         let events = history(vec![plan(plan_for(method)), publish(day(2 + days))]);
-        assert!(matches!(events.last(), Some(PurchaseEvent::TenderPublished(_))));
+        assert!(matches!(
+            events.last(),
+            Some(PurchaseEvent::TenderPublished(_))
+        ));
     }
 }
 
@@ -152,13 +212,23 @@ fn each_method_needs_its_number_of_qualified_bids() {
             review("c", false),
         ]
     };
-    for method in [PurchaseMethod::Invitation, PurchaseMethod::CompetitiveNegotiation] {
+    for method in [
+        PurchaseMethod::Invitation,
+        PurchaseMethod::CompetitiveNegotiation,
+    ] {
         let points = if method == PurchaseMethod::Invitation {
             vec![("a", vec![80, 80]), ("b", vec![80, 80])]
         } else {
             vec![]
         };
-        refused(three(method), score(&points), PurchaseError::TooFewQualifiedBids { qualified: 2, min: 3 });
+        refused(
+            three(method),
+            score(&points),
+            PurchaseError::TooFewQualifiedBids {
+                qualified: 2,
+                min: 3,
+            },
+        );
     }
     // Consultation for services may go on with two (财库〔2015〕124号).
     let events = history({
@@ -182,9 +252,14 @@ fn negotiation_awards_the_lowest_qualified_price() {
         review("c", true),
         score(&[]),
     ]);
-    let Some(PurchaseEvent::Scored(e)) = events.last() else { panic!("{events:?}") };
+    let Some(PurchaseEvent::Scored(e)) = events.last() else {
+        panic!("{events:?}")
+    };
     assert_eq!(e.scores[0].provider_id, "c");
-    assert_eq!((e.scores[0].total_numerator, e.scores[0].total_denominator), (100, 1));
+    assert_eq!(
+        (e.scores[0].total_numerator, e.scores[0].total_denominator),
+        (100, 1)
+    );
     refused(
         vec![
             plan(plan_for(PurchaseMethod::CompetitiveNegotiation)),

@@ -15,7 +15,10 @@ fn weights_and_bids() -> impl Strategy<Value = (u32, Vec<u32>, Vec<BidToScore>)>
                 w
             });
         let bids = proptest::collection::vec(
-            (1u64..=MAX_FEN, proptest::collection::vec(0u32..=100, criteria)),
+            (
+                1u64..=MAX_FEN,
+                proptest::collection::vec(0u32..=100, criteria),
+            ),
             1..8,
         )
         .prop_map(|bids| {
@@ -97,8 +100,18 @@ proptest! {
 fn a_worked_example_scores_exactly() {
     // Price weight 30, quality 70 over two criteria (40, 30).
     let bids = vec![
-        BidToScore { provider_id: "a".into(), price_fen: 300_000, criterion_scores: vec![90, 80], sequence: 0 },
-        BidToScore { provider_id: "b".into(), price_fen: 270_000, criterion_scores: vec![80, 80], sequence: 1 },
+        BidToScore {
+            provider_id: "a".into(),
+            price_fen: 300_000,
+            criterion_scores: vec![90, 80],
+            sequence: 0,
+        },
+        BidToScore {
+            provider_id: "b".into(),
+            price_fen: 270_000,
+            criterion_scores: vec![80, 80],
+            sequence: 1,
+        },
     ];
     let scored = score(30, &[40, 30], bids);
     // a: 36 + 24 + 30 * 27/30 = 87; b: 32 + 24 + 30 = 86.
@@ -110,9 +123,18 @@ fn a_worked_example_scores_exactly() {
 
 #[test]
 fn equal_totals_go_to_the_lower_price_then_the_earlier_bid() {
-    let bid = |id: &str, price, q, sequence| BidToScore { provider_id: id.into(), price_fen: price, criterion_scores: vec![q], sequence };
+    let bid = |id: &str, price, q, sequence| BidToScore {
+        provider_id: id.into(),
+        price_fen: price,
+        criterion_scores: vec![q],
+        sequence,
+    };
     // Same price, same quality: the earlier bid first.
-    let scored = score(30, &[70], vec![bid("late", 100, 50, 1), bid("early", 100, 50, 0)]);
+    let scored = score(
+        30,
+        &[70],
+        vec![bid("late", 100, 50, 1), bid("early", 100, 50, 0)],
+    );
     assert_eq!(scored[0].provider_id, "early");
     // One third of a point cannot be lost to rounding: 30*100/300 = 10 exactly.
     let scored = score(30, &[70], vec![bid("x", 300, 100, 0), bid("y", 100, 0, 1)]);

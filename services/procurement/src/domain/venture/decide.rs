@@ -1,7 +1,10 @@
 //! The venture round decider.
 
 use super::state::evolve;
-use super::{GradeBands, RoundFacts, VentureCommand, VentureError, VentureEvent, VentureProject, VentureState};
+use super::{
+    GradeBands, RoundFacts, VentureCommand, VentureError, VentureEvent, VentureProject,
+    VentureState,
+};
 use crate::domain::text::{blank, time};
 use chrono::{DateTime, Utc};
 use gongzhi_kernel::{Decider, DistrictCode};
@@ -9,7 +12,10 @@ use gongzhi_proto::gongzhi::procurement::v1 as pb;
 
 pub struct VentureRound;
 
-fn existing<'a>(state: &'a VentureState, district: &DistrictCode) -> Result<&'a RoundFacts, VentureError> {
+fn existing<'a>(
+    state: &'a VentureState,
+    district: &DistrictCode,
+) -> Result<&'a RoundFacts, VentureError> {
     let VentureState::Present(facts) = state else {
         return Err(VentureError::NotFound);
     };
@@ -51,21 +57,34 @@ fn not_yet(missing: bool, id: &str, what: &'static str) -> Result<(), VentureErr
     Ok(())
 }
 
-fn fund(facts: &RoundFacts, project_id: String, tranches_fen: Vec<u64>, bands: GradeBands) -> Result<VentureEvent, VentureError> {
+fn fund(
+    facts: &RoundFacts,
+    project_id: String,
+    tranches_fen: Vec<u64>,
+    bands: GradeBands,
+) -> Result<VentureEvent, VentureError> {
     let p = project(facts, &project_id)?;
     once(!p.tranches_fen.is_empty(), &project_id, "funding")?;
     let Some(pitch) = p.pitch else {
         return Err(VentureError::NotYet(project_id, "the pitch review"));
     };
     if !bands.passes(pitch) {
-        return Err(VentureError::PitchBelowPassMark { project: project_id, score: pitch });
+        return Err(VentureError::PitchBelowPassMark {
+            project: project_id,
+            score: pitch,
+        });
     }
     if tranches_fen.len() < 2 || tranches_fen.contains(&0) {
         return Err(VentureError::Tranches);
     }
-    let amount = tranches_fen.iter().fold(0u64, |sum, t| sum.saturating_add(*t));
+    let amount = tranches_fen
+        .iter()
+        .fold(0u64, |sum, t| sum.saturating_add(*t));
     let remaining = facts.total_budget_fen.saturating_sub(facts.funded_fen);
-    let limit = facts.cap_per_project_fen.min(p.requested_fen).min(remaining);
+    let limit = facts
+        .cap_per_project_fen
+        .min(p.requested_fen)
+        .min(remaining);
     if amount > limit {
         return Err(VentureError::FundingOverLimit { amount, limit });
     }
@@ -78,7 +97,11 @@ fn fund(facts: &RoundFacts, project_id: String, tranches_fen: Vec<u64>, bands: G
     }))
 }
 
-fn release(facts: &RoundFacts, project_id: String, at: DateTime<Utc>) -> Result<VentureEvent, VentureError> {
+fn release(
+    facts: &RoundFacts,
+    project_id: String,
+    at: DateTime<Utc>,
+) -> Result<VentureEvent, VentureError> {
     let p = project(facts, &project_id)?;
     not_yet(p.tranches_fen.is_empty(), &project_id, "funding")?;
     let Some(amount) = p.tranches_fen.get(p.released).copied() else {
@@ -101,7 +124,15 @@ fn release(facts: &RoundFacts, project_id: String, at: DateTime<Utc>) -> Result<
 fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent, VentureError> {
     use VentureCommand as C;
     match command {
-        C::Open { round_id, district, title, total_budget_fen, cap_per_project_fen, call_deadline, at } => {
+        C::Open {
+            round_id,
+            district,
+            title,
+            total_budget_fen,
+            cap_per_project_fen,
+            call_deadline,
+            at,
+        } => {
             if matches!(state, VentureState::Present(_)) {
                 return Err(VentureError::AlreadyExists);
             }
@@ -124,7 +155,14 @@ fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent,
                 opened_at: time(at),
             }))
         }
-        C::Apply { district, project_id, provider_id, title, requested_fen, at } => {
+        C::Apply {
+            district,
+            project_id,
+            provider_id,
+            title,
+            requested_fen,
+            at,
+        } => {
             let facts = existing(state, &district)?;
             if blank(&project_id) || blank(&provider_id) || blank(&title) {
                 return Err(VentureError::Required { field: "project" });
@@ -135,11 +173,18 @@ fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent,
             if facts.projects.contains_key(&project_id) {
                 return Err(VentureError::ProjectExists(project_id));
             }
-            if facts.projects.values().any(|p| p.provider_id == provider_id) {
+            if facts
+                .projects
+                .values()
+                .any(|p| p.provider_id == provider_id)
+            {
                 return Err(VentureError::OrganisationAlreadyApplied(provider_id));
             }
             if requested_fen == 0 || requested_fen > facts.cap_per_project_fen {
-                return Err(VentureError::RequestOutOfRange { requested: requested_fen, cap: facts.cap_per_project_fen });
+                return Err(VentureError::RequestOutOfRange {
+                    requested: requested_fen,
+                    cap: facts.cap_per_project_fen,
+                });
             }
             Ok(VentureEvent::Applied(pb::VentureProjectApplied {
                 round_id: facts.round_id.clone(),
@@ -151,12 +196,22 @@ fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent,
                 applied_at: time(at),
             }))
         }
-        C::Screen { district, project_id, passed, reason, at } => {
+        C::Screen {
+            district,
+            project_id,
+            passed,
+            reason,
+            at,
+        } => {
             let facts = existing(state, &district)?;
             if call_open(facts, at) {
                 return Err(VentureError::CallOpen);
             }
-            once(project(facts, &project_id)?.screened.is_some(), &project_id, "screening")?;
+            once(
+                project(facts, &project_id)?.screened.is_some(),
+                &project_id,
+                "screening",
+            )?;
             if !passed && blank(&reason) {
                 return Err(VentureError::Required { field: "reason" });
             }
@@ -168,7 +223,11 @@ fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent,
                 reason,
             }))
         }
-        C::ReviewPitch { district, project_id, score } => {
+        C::ReviewPitch {
+            district,
+            project_id,
+            score,
+        } => {
             let facts = existing(state, &district)?;
             let p = project(facts, &project_id)?;
             match p.screened {
@@ -184,15 +243,31 @@ fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent,
                 score: check_score(score)?,
             }))
         }
-        C::Fund { district, project_id, tranches_fen, bands } => {
-            fund(existing(state, &district)?, project_id, tranches_fen, bands)
-        }
-        C::ReleaseTranche { district, project_id, at } => release(existing(state, &district)?, project_id, at),
-        C::ReviewMidTerm { district, project_id, score, bands } => {
+        C::Fund {
+            district,
+            project_id,
+            tranches_fen,
+            bands,
+        } => fund(existing(state, &district)?, project_id, tranches_fen, bands),
+        C::ReleaseTranche {
+            district,
+            project_id,
+            at,
+        } => release(existing(state, &district)?, project_id, at),
+        C::ReviewMidTerm {
+            district,
+            project_id,
+            score,
+            bands,
+        } => {
             let facts = existing(state, &district)?;
             let p = project(facts, &project_id)?;
             not_yet(p.released == 0, &project_id, "the first tranche")?;
-            once(p.mid_term_passed.is_some(), &project_id, "the mid-term review")?;
+            once(
+                p.mid_term_passed.is_some(),
+                &project_id,
+                "the mid-term review",
+            )?;
             let score = check_score(score)?;
             Ok(VentureEvent::MidTermReviewed(pb::VentureMidTermReviewed {
                 round_id: facts.round_id.clone(),
@@ -202,10 +277,19 @@ fn decide(state: &VentureState, command: VentureCommand) -> Result<VentureEvent,
                 passed: bands.passes(score),
             }))
         }
-        C::Grade { district, project_id, score, bands } => {
+        C::Grade {
+            district,
+            project_id,
+            score,
+            bands,
+        } => {
             let facts = existing(state, &district)?;
             let p = project(facts, &project_id)?;
-            not_yet(p.mid_term_passed.is_none(), &project_id, "the mid-term review")?;
+            not_yet(
+                p.mid_term_passed.is_none(),
+                &project_id,
+                "the mid-term review",
+            )?;
             once(p.graded, &project_id, "the final evaluation")?;
             let score = check_score(score)?;
             Ok(VentureEvent::Graded(pb::VentureProjectGraded {
@@ -225,7 +309,10 @@ impl Decider for VentureRound {
     type Event = VentureEvent;
     type Error = VentureError;
 
-    fn decide(state: &VentureState, command: VentureCommand) -> Result<Vec<VentureEvent>, VentureError> {
+    fn decide(
+        state: &VentureState,
+        command: VentureCommand,
+    ) -> Result<Vec<VentureEvent>, VentureError> {
         decide(state, command).map(|event| vec![event])
     }
 

@@ -7,7 +7,10 @@ fn district() -> DistrictCode {
 }
 
 fn day(n: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).single().expect("time") + Duration::days(n - 1)
+    Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0)
+        .single()
+        .expect("time")
+        + Duration::days(n - 1)
 }
 
 fn open() -> VentureCommand {
@@ -38,29 +41,56 @@ fn screen(project: &str, passed: bool) -> VentureCommand {
         district: district(),
         project_id: project.into(),
         passed,
-        reason: if passed { String::new() } else { "outside the round's themes".into() },
+        reason: if passed {
+            String::new()
+        } else {
+            "outside the round's themes".into()
+        },
         at: day(31),
     }
 }
 
 fn pitch(project: &str, score: u32) -> VentureCommand {
-    VentureCommand::ReviewPitch { district: district(), project_id: project.into(), score }
+    VentureCommand::ReviewPitch {
+        district: district(),
+        project_id: project.into(),
+        score,
+    }
 }
 
 fn fund(project: &str, tranches: &[u64]) -> VentureCommand {
-    VentureCommand::Fund { district: district(), project_id: project.into(), tranches_fen: tranches.to_vec(), bands: GradeBands::default() }
+    VentureCommand::Fund {
+        district: district(),
+        project_id: project.into(),
+        tranches_fen: tranches.to_vec(),
+        bands: GradeBands::default(),
+    }
 }
 
 fn release(project: &str) -> VentureCommand {
-    VentureCommand::ReleaseTranche { district: district(), project_id: project.into(), at: day(60) }
+    VentureCommand::ReleaseTranche {
+        district: district(),
+        project_id: project.into(),
+        at: day(60),
+    }
 }
 
 fn mid_term(project: &str, score: u32) -> VentureCommand {
-    VentureCommand::ReviewMidTerm { district: district(), project_id: project.into(), score, bands: GradeBands::default() }
+    VentureCommand::ReviewMidTerm {
+        district: district(),
+        project_id: project.into(),
+        score,
+        bands: GradeBands::default(),
+    }
 }
 
 fn grade(project: &str, score: u32) -> VentureCommand {
-    VentureCommand::Grade { district: district(), project_id: project.into(), score, bands: GradeBands::default() }
+    VentureCommand::Grade {
+        district: district(),
+        project_id: project.into(),
+        score,
+        bands: GradeBands::default(),
+    }
 }
 
 fn history(commands: Vec<VentureCommand>) -> Vec<VentureEvent> {
@@ -75,7 +105,10 @@ fn history(commands: Vec<VentureCommand>) -> Vec<VentureEvent> {
 
 fn refused(given: Vec<VentureCommand>, command: VentureCommand, error: VentureError) {
     let events = history(given);
-    assert_eq!(VentureRound::decide(&VentureRound::fold(&events), command), Err(error));
+    assert_eq!(
+        VentureRound::decide(&VentureRound::fold(&events), command),
+        Err(error)
+    );
 }
 
 fn pitched() -> Vec<VentureCommand> {
@@ -98,60 +131,136 @@ fn funded() -> Vec<VentureCommand> {
 #[test]
 fn a_round_needs_a_cap_within_its_budget_and_a_later_deadline() {
     let mut bad = open();
-    if let VentureCommand::Open { cap_per_project_fen, .. } = &mut bad {
+    if let VentureCommand::Open {
+        cap_per_project_fen,
+        ..
+    } = &mut bad
+    {
         *cap_per_project_fen = 40_000_000;
     }
-    assert_eq!(VentureRound::decide(&VentureState::Absent, bad), Err(VentureError::CapOutOfRange));
+    assert_eq!(
+        VentureRound::decide(&VentureState::Absent, bad),
+        Err(VentureError::CapOutOfRange)
+    );
     let mut bad = open();
     if let VentureCommand::Open { call_deadline, .. } = &mut bad {
         *call_deadline = day(1);
     }
-    assert_eq!(VentureRound::decide(&VentureState::Absent, bad), Err(VentureError::DeadlineBeforeOpening));
+    assert_eq!(
+        VentureRound::decide(&VentureState::Absent, bad),
+        Err(VentureError::DeadlineBeforeOpening)
+    );
     refused(vec![open()], open(), VentureError::AlreadyExists);
 }
 
 #[test]
 fn one_project_per_organisation_and_at_most_the_cap() {
     let given = vec![open(), apply("p1", "org1", 8_000_000, day(10))];
-    refused(given.clone(), apply("p2", "org1", 1_000, day(11)), VentureError::OrganisationAlreadyApplied("org1".into()));
-    refused(given.clone(), apply("p1", "org2", 1_000, day(11)), VentureError::ProjectExists("p1".into()));
-    refused(given.clone(), apply("p3", "org3", 10_000_001, day(11)), VentureError::RequestOutOfRange { requested: 10_000_001, cap: 10_000_000 });
-    refused(given, apply("p3", "org3", 1_000, day(31)), VentureError::CallClosed);
+    refused(
+        given.clone(),
+        apply("p2", "org1", 1_000, day(11)),
+        VentureError::OrganisationAlreadyApplied("org1".into()),
+    );
+    refused(
+        given.clone(),
+        apply("p1", "org2", 1_000, day(11)),
+        VentureError::ProjectExists("p1".into()),
+    );
+    refused(
+        given.clone(),
+        apply("p3", "org3", 10_000_001, day(11)),
+        VentureError::RequestOutOfRange {
+            requested: 10_000_001,
+            cap: 10_000_000,
+        },
+    );
+    refused(
+        given,
+        apply("p3", "org3", 1_000, day(31)),
+        VentureError::CallClosed,
+    );
 }
 
 #[test]
 fn screening_follows_the_call_and_gates_the_pitch() {
-    let given = vec![open(), apply("p1", "org1", 8_000_000, day(10)), apply("p2", "org2", 1_000, day(10))];
+    let given = vec![
+        open(),
+        apply("p1", "org1", 8_000_000, day(10)),
+        apply("p2", "org2", 1_000, day(10)),
+    ];
     let mut early = screen("p1", true);
     if let VentureCommand::Screen { at, .. } = &mut early {
         *at = day(29);
     }
     refused(given.clone(), early, VentureError::CallOpen);
-    refused(given.clone(), pitch("p1", 80), VentureError::NotYet("p1".into(), "screening"));
+    refused(
+        given.clone(),
+        pitch("p1", 80),
+        VentureError::NotYet("p1".into(), "screening"),
+    );
     let mut screened = given;
     screened.push(screen("p1", true));
     screened.push(screen("p2", false));
-    refused(screened.clone(), screen("p1", false), VentureError::AlreadyDone("p1".into(), "screening"));
-    refused(screened.clone(), pitch("p2", 80), VentureError::ScreenedOut("p2".into()));
-    refused(screened, pitch("p1", 101), VentureError::ScoreOutOfRange(101));
+    refused(
+        screened.clone(),
+        screen("p1", false),
+        VentureError::AlreadyDone("p1".into(), "screening"),
+    );
+    refused(
+        screened.clone(),
+        pitch("p2", 80),
+        VentureError::ScreenedOut("p2".into()),
+    );
+    refused(
+        screened,
+        pitch("p1", 101),
+        VentureError::ScoreOutOfRange(101),
+    );
 }
 
 #[test]
 fn funding_needs_a_passed_pitch_and_stays_within_cap_request_and_budget() {
     let mut low = pitched();
     low[5] = pitch("p1", 59);
-    refused(low, fund("p1", &[1, 1]), VentureError::PitchBelowPassMark { project: "p1".into(), score: 59 });
+    refused(
+        low,
+        fund("p1", &[1, 1]),
+        VentureError::PitchBelowPassMark {
+            project: "p1".into(),
+            score: 59,
+        },
+    );
     refused(pitched(), fund("p1", &[8_000_000]), VentureError::Tranches);
-    refused(pitched(), fund("p1", &[8_000_000, 0]), VentureError::Tranches);
-    refused(pitched(), fund("p1", &[5_000_000, 3_000_001]), VentureError::FundingOverLimit { amount: 8_000_001, limit: 8_000_000 });
-    refused(funded(), fund("p1", &[1, 1]), VentureError::AlreadyDone("p1".into(), "funding"));
+    refused(
+        pitched(),
+        fund("p1", &[8_000_000, 0]),
+        VentureError::Tranches,
+    );
+    refused(
+        pitched(),
+        fund("p1", &[5_000_000, 3_000_001]),
+        VentureError::FundingOverLimit {
+            amount: 8_000_001,
+            limit: 8_000_000,
+        },
+    );
+    refused(
+        funded(),
+        fund("p1", &[1, 1]),
+        VentureError::AlreadyDone("p1".into(), "funding"),
+    );
 }
 
 #[test]
 fn the_round_budget_bounds_all_funding() {
     let mut given = vec![open()];
     for n in 1..=4 {
-        given.push(apply(&format!("p{n}"), &format!("org{n}"), 10_000_000, day(10)));
+        given.push(apply(
+            &format!("p{n}"),
+            &format!("org{n}"),
+            10_000_000,
+            day(10),
+        ));
     }
     for n in 1..=4 {
         given.push(screen(&format!("p{n}"), true));
@@ -160,13 +269,24 @@ fn the_round_budget_bounds_all_funding() {
     for n in 1..=3 {
         given.push(fund(&format!("p{n}"), &[5_000_000, 4_000_000]));
     }
-    refused(given, fund("p4", &[2_000_000, 2_000_000]), VentureError::FundingOverLimit { amount: 4_000_000, limit: 3_000_000 });
+    refused(
+        given,
+        fund("p4", &[2_000_000, 2_000_000]),
+        VentureError::FundingOverLimit {
+            amount: 4_000_000,
+            limit: 3_000_000,
+        },
+    );
 }
 
 #[test]
 fn the_last_tranche_waits_for_a_passed_mid_term_review() {
     let mut given = funded();
-    refused(given.clone(), mid_term("p1", 80), VentureError::NotYet("p1".into(), "the first tranche"));
+    refused(
+        given.clone(),
+        mid_term("p1", 80),
+        VentureError::NotYet("p1".into(), "the first tranche"),
+    );
     given.push(release("p1"));
     refused(given.clone(), release("p1"), VentureError::MidTermNotPassed);
     let mut failed = given.clone();
@@ -175,7 +295,9 @@ fn the_last_tranche_waits_for_a_passed_mid_term_review() {
     given.push(mid_term("p1", 70));
     given.push(release("p1"));
     let events = history(given.clone());
-    let Some(VentureEvent::TrancheReleased(e)) = events.last() else { panic!("{events:?}") };
+    let Some(VentureEvent::TrancheReleased(e)) = events.last() else {
+        panic!("{events:?}")
+    };
     assert_eq!((e.index, e.amount_fen), (1, 3_000_000));
     refused(given, release("p1"), VentureError::AllReleased);
 }
@@ -184,17 +306,34 @@ fn the_last_tranche_waits_for_a_passed_mid_term_review() {
 fn the_final_grade_follows_the_bands() {
     let mut given = funded();
     given.push(release("p1"));
-    refused(given.clone(), grade("p1", 90), VentureError::NotYet("p1".into(), "the mid-term review"));
+    refused(
+        given.clone(),
+        grade("p1", 90),
+        VentureError::NotYet("p1".into(), "the mid-term review"),
+    );
     given.push(mid_term("p1", 70));
-    for (score, expected) in [(100, VentureGrade::A), (85, VentureGrade::A), (84, VentureGrade::B), (60, VentureGrade::B), (59, VentureGrade::C), (0, VentureGrade::C)] {
+    for (score, expected) in [
+        (100, VentureGrade::A),
+        (85, VentureGrade::A),
+        (84, VentureGrade::B),
+        (60, VentureGrade::B),
+        (59, VentureGrade::C),
+        (0, VentureGrade::C),
+    ] {
         let mut c = given.clone();
         c.push(grade("p1", score));
         let events = history(c);
-        let Some(VentureEvent::Graded(e)) = events.last() else { panic!("{events:?}") };
+        let Some(VentureEvent::Graded(e)) = events.last() else {
+            panic!("{events:?}")
+        };
         assert_eq!(e.grade, expected as i32, "score {score}");
     }
     given.push(grade("p1", 90));
-    refused(given, grade("p1", 90), VentureError::AlreadyDone("p1".into(), "the final evaluation"));
+    refused(
+        given,
+        grade("p1", 90),
+        VentureError::AlreadyDone("p1".into(), "the final evaluation"),
+    );
 }
 
 #[test]
@@ -205,5 +344,8 @@ fn a_district_keeps_its_own_round() {
         project_id: "p1".into(),
         score: 80,
     };
-    assert_eq!(VentureRound::decide(&VentureRound::fold(&events), other), Err(VentureError::WrongDistrict));
+    assert_eq!(
+        VentureRound::decide(&VentureRound::fold(&events), other),
+        Err(VentureError::WrongDistrict)
+    );
 }
