@@ -56,6 +56,7 @@ pub enum ServiceName {
     Platform,
     Residents,
     Grids,
+    Procurement,
 }
 
 #[derive(Debug, Args)]

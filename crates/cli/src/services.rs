@@ -43,6 +43,7 @@ pub const ALL: &[ServiceName] = &[
     ServiceName::Platform,
     ServiceName::Residents,
     ServiceName::Grids,
+    ServiceName::Procurement,
 ];
 
 /// What services are built from.
@@ -135,6 +136,21 @@ pub async fn host_services(
                 watchers.push(background(move |shutdown| overdue.run(shutdown)));
                 open311 = Some(grids.open311);
                 contexts.push(gongzhi_grids::CONTEXT);
+            }
+            ServiceName::Procurement => {
+                let procurement = gongzhi_procurement::build(gongzhi_procurement::ProcurementDeps {
+                    store: deps.store.clone(),
+                    read_models: deps.read_models.clone(),
+                    max_wait: deps.max_wait,
+                    clock: deps.clock.clone(),
+                })
+                .await
+                .context("failed to build the procurement service")?;
+                host = host.add_service("procurement.providers", procurement.providers);
+                host = host.add_service("procurement.catalogue", procurement.catalogue);
+                host = host.add_service("procurement.purchases", procurement.purchases);
+                projections.extend(procurement.projections);
+                contexts.push(gongzhi_procurement::CONTEXT);
             }
         }
     }

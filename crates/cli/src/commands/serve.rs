@@ -14,6 +14,7 @@ pub fn service_label(service: ServiceName) -> &'static str {
         ServiceName::Platform => "platform",
         ServiceName::Residents => "residents",
         ServiceName::Grids => "grids",
+        ServiceName::Procurement => "procurement",
     }
 }
 

@@ -1,0 +1,56 @@
+-- Read model of the procurement context. Money in fen; flags 0/1; times
+-- RFC 3339 text. Enums are their proto numbers.
+CREATE TABLE IF NOT EXISTS providers (
+    provider_id TEXT PRIMARY KEY,
+    district TEXT NOT NULL,
+    social_credit_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind BIGINT NOT NULL,
+    -- One qualification per line.
+    qualifications TEXT NOT NULL,
+    contact TEXT NOT NULL
+);
+
+-- A provider's history: one row per signed contract, with its evaluation.
+CREATE TABLE IF NOT EXISTS provider_contracts (
+    purchase_id TEXT PRIMARY KEY,
+    provider_id TEXT NOT NULL,
+    district TEXT NOT NULL,
+    contract_id TEXT NOT NULL,
+    amount_fen BIGINT NOT NULL,
+    evaluated BIGINT NOT NULL,
+    evaluation_score BIGINT NOT NULL,
+    evaluator BIGINT NOT NULL,
+    position BIGINT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS provider_contracts_by_provider ON provider_contracts (district, provider_id, position);
+
+CREATE TABLE IF NOT EXISTS catalogue_items (
+    district TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    nature BIGINT NOT NULL,
+    stable BIGINT NOT NULL,
+    dispatchable BIGINT NOT NULL,
+    withdrawn BIGINT NOT NULL,
+    PRIMARY KEY (district, item_code)
+);
+
+CREATE TABLE IF NOT EXISTS purchases (
+    purchase_id TEXT PRIMARY KEY,
+    district TEXT NOT NULL,
+    title TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    method BIGINT NOT NULL,
+    budget_fen BIGINT NOT NULL,
+    phase TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    bid_count BIGINT NOT NULL,
+    awarded_provider_id TEXT NOT NULL,
+    contract_id TEXT NOT NULL,
+    contract_amount_fen BIGINT NOT NULL,
+    paid_fen BIGINT NOT NULL,
+    evaluated BIGINT NOT NULL,
+    evaluation_score BIGINT NOT NULL
+);
