@@ -138,14 +138,15 @@ pub async fn host_services(
                 contexts.push(gongzhi_grids::CONTEXT);
             }
             ServiceName::Procurement => {
-                let procurement = gongzhi_procurement::build(gongzhi_procurement::ProcurementDeps {
-                    store: deps.store.clone(),
-                    read_models: deps.read_models.clone(),
-                    max_wait: deps.max_wait,
-                    clock: deps.clock.clone(),
-                })
-                .await
-                .context("failed to build the procurement service")?;
+                let procurement =
+                    gongzhi_procurement::build(gongzhi_procurement::ProcurementDeps {
+                        store: deps.store.clone(),
+                        read_models: deps.read_models.clone(),
+                        max_wait: deps.max_wait,
+                        clock: deps.clock.clone(),
+                    })
+                    .await
+                    .context("failed to build the procurement service")?;
                 host = host.add_service("procurement.providers", procurement.providers);
                 host = host.add_service("procurement.catalogue", procurement.catalogue);
                 host = host.add_service("procurement.purchases", procurement.purchases);

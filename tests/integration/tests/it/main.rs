@@ -8,6 +8,7 @@ mod consumer;
 mod grids;
 mod platform;
 mod privacy;
+mod procurement;
 mod projections;
 mod relay;
 mod residents;
