@@ -150,6 +150,7 @@ pub async fn host_services(
                 host = host.add_service("procurement.providers", procurement.providers);
                 host = host.add_service("procurement.catalogue", procurement.catalogue);
                 host = host.add_service("procurement.purchases", procurement.purchases);
+                host = host.add_service("procurement.ventures", procurement.ventures);
                 projections.extend(procurement.projections);
                 contexts.push(gongzhi_procurement::CONTEXT);
             }

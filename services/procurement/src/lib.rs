@@ -18,6 +18,7 @@ use gongzhi_projections::{ProjectionError, ProjectionHandle, ReadModelDb};
 use gongzhi_proto::gongzhi::procurement::v1::catalogue_service_server::CatalogueServiceServer;
 use gongzhi_proto::gongzhi::procurement::v1::provider_service_server::ProviderServiceServer;
 use gongzhi_proto::gongzhi::procurement::v1::purchase_service_server::PurchaseServiceServer;
+use gongzhi_proto::gongzhi::procurement::v1::venture_service_server::VentureServiceServer;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +38,7 @@ pub struct ProcurementService {
     pub providers: ProviderServiceServer<grpc::ProviderGrpc>,
     pub catalogue: CatalogueServiceServer<grpc::CatalogueGrpc>,
     pub purchases: PurchaseServiceServer<grpc::PurchaseGrpc>,
+    pub ventures: VentureServiceServer<grpc::VentureGrpc>,
     pub projections: Vec<ProjectionHandle>,
 }
 
@@ -52,7 +54,8 @@ pub async fn build(deps: ProcurementDeps) -> Result<ProcurementService, Projecti
     Ok(ProcurementService {
         providers: ProviderServiceServer::new(grpc::ProviderGrpc::new(app.clone())),
         catalogue: CatalogueServiceServer::new(grpc::CatalogueGrpc::new(app.clone())),
-        purchases: PurchaseServiceServer::new(grpc::PurchaseGrpc::new(app)),
+        purchases: PurchaseServiceServer::new(grpc::PurchaseGrpc::new(app.clone())),
+        ventures: VentureServiceServer::new(grpc::VentureGrpc::new(app)),
         projections: vec![read_model],
     })
 }

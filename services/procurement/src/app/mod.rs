@@ -11,12 +11,15 @@ mod error;
 pub mod providers;
 pub mod purchases;
 pub mod queries;
+pub mod venture_queries;
+pub mod ventures;
 
 pub use error::{AppError, RuleError};
 
 use crate::domain::catalogue::{Catalogue, CatalogueState};
 use crate::domain::provider::{Provider, ProviderState};
 use crate::domain::purchase::Rules;
+use crate::domain::venture::GradeBands;
 use chrono::{DateTime, Utc};
 use gongzhi_commands::{Receipt, execute, load};
 use gongzhi_eventstore::{SharedEventStore, StoreError, StreamName};
@@ -60,6 +63,7 @@ pub struct ProcurementApp {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_wait: Duration,
     pub(crate) rules: Rules,
+    pub(crate) bands: GradeBands,
     pub(crate) read_model: ProjectionHandle,
 }
 
@@ -75,6 +79,7 @@ impl ProcurementApp {
             clock,
             max_wait,
             rules: Rules::default(),
+            bands: GradeBands::default(),
             read_model,
         }
     }

@@ -1,15 +1,17 @@
 //! `procurement`: providers with their contract history, the catalogue of
-//! each district and a summary of each purchase.
+//! each district, a summary of each purchase, and venture rounds with their
+//! projects ([`super::venture`]).
 //!
-//! Contract: built from the events of streams `provider`, `catalogue` and
-//! `purchase`; each event is applied once (the checkpoint moves in the same
+//! Contract: built from the events of streams `provider`, `catalogue`,
+//! `purchase` and `ventureround`; each event is applied once (the checkpoint moves in the same
 //! transaction), and rows are keyed by their ids so a replay rebuilds the
 //! same tables.
 
-use crate::app::{CATALOGUE_CATEGORY, PROVIDER_CATEGORY, PURCHASE_CATEGORY};
+use crate::app::{CATALOGUE_CATEGORY, PROVIDER_CATEGORY, PURCHASE_CATEGORY, VENTURE_CATEGORY};
 use crate::domain::catalogue::CatalogueEvent;
 use crate::domain::provider::ProviderEvent;
 use crate::domain::purchase::PurchaseEvent;
+use crate::domain::venture::VentureEvent;
 use gongzhi_eventstore::RecordedEvent;
 use gongzhi_kernel::EventCodec;
 use gongzhi_projections::{Backend, Projection, ProjectionError, Source};
@@ -225,7 +227,12 @@ impl Projection for ProcurementProjection {
     fn sources(&self) -> Vec<Source> {
         vec![Source::new(
             crate::CONTEXT,
-            &[PROVIDER_CATEGORY, CATALOGUE_CATEGORY, PURCHASE_CATEGORY],
+            &[
+                PROVIDER_CATEGORY,
+                CATALOGUE_CATEGORY,
+                PURCHASE_CATEGORY,
+                VENTURE_CATEGORY,
+            ],
         )]
     }
 
@@ -261,6 +268,11 @@ impl Projection for ProcurementProjection {
                 let decoded = PurchaseEvent::decode(&event.event_type, &event.payload)
                     .map_err(|e| failed(&e))?;
                 purchase(connection, decoded, position).await?;
+            }
+            VENTURE_CATEGORY => {
+                let decoded = VentureEvent::decode(&event.event_type, &event.payload)
+                    .map_err(|e| failed(&e))?;
+                super::venture::apply(connection, decoded, position).await?;
             }
             _ => {}
         }

@@ -3,6 +3,7 @@
 //! a fake clock so deadlines and standstills are crossed on purpose.
 
 mod open_tender;
+mod venture;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};

@@ -54,3 +54,33 @@ CREATE TABLE IF NOT EXISTS purchases (
     evaluated BIGINT NOT NULL,
     evaluation_score BIGINT NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS venture_rounds (
+    round_id TEXT PRIMARY KEY,
+    district TEXT NOT NULL,
+    title TEXT NOT NULL,
+    total_budget_fen BIGINT NOT NULL,
+    cap_per_project_fen BIGINT NOT NULL,
+    call_deadline TEXT NOT NULL,
+    funded_fen BIGINT NOT NULL
+);
+
+-- status: APPLIED, SCREENED_OUT, SCREENED_IN, PITCHED, FUNDED, GRADED.
+CREATE TABLE IF NOT EXISTS venture_projects (
+    project_id TEXT PRIMARY KEY,
+    round_id TEXT NOT NULL,
+    district TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    requested_fen BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    pitch_score BIGINT NOT NULL,
+    funded_fen BIGINT NOT NULL,
+    released_fen BIGINT NOT NULL,
+    mid_term_passed BIGINT NOT NULL,
+    grade BIGINT NOT NULL,
+    final_score BIGINT NOT NULL,
+    position BIGINT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS venture_projects_by_round ON venture_projects (round_id, position);
