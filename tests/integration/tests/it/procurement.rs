@@ -2,6 +2,7 @@
 //! procurement` starts it, against real PostgreSQL and NATS JetStream, with
 //! a fake clock so deadlines and standstills are crossed on purpose.
 
+mod embedded;
 mod open_tender;
 mod venture;
 
