@@ -95,7 +95,7 @@ impl ProcurementApp {
                 reason: e.reason(),
                 message: e.to_string(),
             })?;
-        let stable_service = item.stable;
+        let (stable_service, dispatchable) = (item.stable, item.dispatchable);
         for provider in &request.invited {
             self.ensure_provider::<PurchaseError>(district, *provider)
                 .await?;
@@ -108,6 +108,7 @@ impl ProcurementApp {
                 title: request.title,
                 item_code: request.item_code,
                 stable_service,
+                dispatchable,
                 budget_fen: request.budget_fen,
                 budget_secured: request.budget_secured,
                 method: request.method,

@@ -36,6 +36,8 @@ pub struct PurchasePlan {
     /// against the catalogue stream).
     pub item_code: String,
     pub stable_service: bool,
+    /// Grid cases may be dispatched to the provider of this service.
+    pub dispatchable: bool,
     pub budget_fen: u64,
     pub budget_secured: bool,
     pub method: PurchaseMethod,

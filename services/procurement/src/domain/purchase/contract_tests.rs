@@ -18,6 +18,28 @@ fn the_contract_waits_for_the_end_of_the_standstill() {
         (e.provider_id.as_str(), e.amount_fen, e.term_months),
         ("a", 45_000_000, 12)
     );
+    // The term's last day; 2028 is a leap year.
+    assert_eq!(
+        (e.starts_on.as_str(), e.ends_on.as_str()),
+        ("2027-03-01", "2028-02-29")
+    );
+    assert_eq!(
+        (e.item_code.as_str(), e.dispatchable),
+        ("elderly-care.home-visits", false)
+    );
+}
+
+#[test]
+fn a_dispatchable_service_says_so_on_its_contract() {
+    let mut p = plan_for(PurchaseMethod::OpenTender);
+    p.dispatchable = true;
+    let mut commands = contracted();
+    commands[0] = plan(p);
+    let events = history(commands);
+    let Some(PurchaseEvent::ContractSigned(e)) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert!(e.dispatchable);
 }
 
 #[test]

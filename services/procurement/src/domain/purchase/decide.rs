@@ -144,6 +144,7 @@ fn plan(
             })
             .collect(),
         planned_at: time(at),
+        dispatchable: plan.dispatchable,
     }))
 }
 

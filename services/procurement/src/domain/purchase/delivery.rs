@@ -157,7 +157,8 @@ fn sign(
     }
     let ends = terms
         .starts_on
-        .checked_add_months(Months::new(terms.term_months));
+        .checked_add_months(Months::new(terms.term_months))
+        .and_then(|end| end.pred_opt());
     if let Some(outside) = terms
         .milestones
         .iter()
@@ -196,6 +197,9 @@ fn sign(
             })
             .collect(),
         signed_at: time(at),
+        item_code: facts.item_code.clone(),
+        dispatchable: facts.dispatchable,
+        ends_on: ends.map(date).unwrap_or_default(),
     }))
 }
 

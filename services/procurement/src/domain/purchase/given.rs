@@ -43,6 +43,7 @@ pub fn plan_for(method: PurchaseMethod) -> PurchasePlan {
         title: "南坪街道居家养老上门服务".into(),
         item_code: "elderly-care.home-visits".into(),
         stable_service: true,
+        dispatchable: false,
         budget_fen: 50_000_000,
         budget_secured: false,
         method,

@@ -51,6 +51,8 @@ pub struct MilestoneFacts {
 pub struct PurchaseFacts {
     pub purchase_id: String,
     pub district: String,
+    pub item_code: String,
+    pub dispatchable: bool,
     pub method: PurchaseMethod,
     pub budget_fen: u64,
     pub budget_secured: bool,
@@ -75,6 +77,8 @@ pub fn evolve(state: PurchaseState, event: &PurchaseEvent) -> PurchaseState {
         return PurchaseState::Present(Box::new(PurchaseFacts {
             purchase_id: e.purchase_id.clone(),
             district: e.district.clone(),
+            item_code: e.item_code.clone(),
+            dispatchable: e.dispatchable,
             method: PurchaseMethod::try_from(e.method).unwrap_or(PurchaseMethod::Unspecified),
             budget_fen: e.budget_fen,
             budget_secured: e.budget_secured,
