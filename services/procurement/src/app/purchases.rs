@@ -222,14 +222,23 @@ impl ProcurementApp {
                 evaluator,
                 evaluator_name,
                 score,
-            } => PurchaseCommand::Evaluate {
-                district: district_code,
-                evaluator,
-                evaluator_name,
-                score,
-                rules,
-                at,
-            },
+            } => {
+                // The residents' ratings known now go into the evaluation.
+                let mut tx = self.read_after::<PurchaseError>(0).await?;
+                let satisfaction =
+                    super::queries::satisfaction(&mut tx, district, &purchase_id.to_string())
+                        .await?;
+                drop(tx);
+                PurchaseCommand::Evaluate {
+                    district: district_code,
+                    evaluator,
+                    evaluator_name,
+                    score,
+                    satisfaction,
+                    rules,
+                    at,
+                }
+            }
             PurchaseStep::Pay { milestone_id } => PurchaseCommand::Pay {
                 district: district_code,
                 milestone_id,

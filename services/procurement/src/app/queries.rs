@@ -2,7 +2,30 @@
 //! read-your-writes through `min_position`.
 
 use super::{AppError, ProcurementApp};
+use crate::domain::purchase::Satisfaction;
 use gongzhi_kernel::DistrictCode;
+use sqlx::{Any, Transaction};
+
+/// Residents' ratings of the service bought by `purchase_id`, exactly.
+pub(crate) async fn satisfaction(
+    tx: &mut Transaction<'static, Any>,
+    district: &DistrictCode,
+    purchase_id: &str,
+) -> Result<Satisfaction, sqlx::Error> {
+    let (count, star_sum): (i64, i64) = sqlx::query_as(
+        // PostgreSQL sums BIGINT as NUMERIC; the cast keeps one row type for both backends.
+        "SELECT COUNT(*), CAST(COALESCE(SUM(stars), 0) AS BIGINT) FROM service_ratings \
+         WHERE district = $1 AND subject_id = $2",
+    )
+    .bind(district.as_str())
+    .bind(purchase_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Satisfaction {
+        count: unsigned(count),
+        star_sum: unsigned(star_sum),
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderContractView {
@@ -12,6 +35,7 @@ pub struct ProviderContractView {
     pub evaluated: bool,
     pub evaluation_score: u32,
     pub evaluator: i32,
+    pub satisfaction: Satisfaction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +77,8 @@ pub struct PurchaseView {
     pub paid_fen: u64,
     pub evaluated: bool,
     pub evaluation_score: u32,
+    /// Residents' ratings of this service so far.
+    pub satisfaction: Satisfaction,
 }
 
 fn unsigned(value: i64) -> u64 {
@@ -68,7 +94,7 @@ fn enum_number(value: i64) -> i32 {
 }
 
 type ProviderRow = (String, String, String, String, i64, String, String);
-type ContractRow = (String, String, i64, i64, i64, i64);
+type ContractRow = (String, String, i64, i64, i64, i64, i64, i64);
 type CatalogueRow = (String, String, i64, i64, i64, i64);
 type PurchaseRow = (
     String,
@@ -109,7 +135,8 @@ impl ProcurementApp {
             return Err(AppError::NotFound("provider"));
         };
         let contracts: Vec<ContractRow> = sqlx::query_as(
-            "SELECT purchase_id, contract_id, amount_fen, evaluated, evaluation_score, evaluator FROM provider_contracts \
+            "SELECT purchase_id, contract_id, amount_fen, evaluated, evaluation_score, evaluator, satisfaction_count, \
+             satisfaction_star_sum FROM provider_contracts \
              WHERE district = $1 AND provider_id = $2 ORDER BY position",
         )
         .bind(district.as_str())
@@ -126,18 +153,18 @@ impl ProcurementApp {
             contact,
             contracts: contracts
                 .into_iter()
-                .map(
-                    |(purchase_id, contract_id, amount, evaluated, score, evaluator)| {
-                        ProviderContractView {
-                            purchase_id,
-                            contract_id,
-                            amount_fen: unsigned(amount),
-                            evaluated: evaluated != 0,
-                            evaluation_score: small(score),
-                            evaluator: enum_number(evaluator),
-                        }
+                .map(|c| ProviderContractView {
+                    purchase_id: c.0,
+                    contract_id: c.1,
+                    amount_fen: unsigned(c.2),
+                    evaluated: c.3 != 0,
+                    evaluation_score: small(c.4),
+                    evaluator: enum_number(c.5),
+                    satisfaction: Satisfaction {
+                        count: unsigned(c.6),
+                        star_sum: unsigned(c.7),
                     },
-                )
+                })
                 .collect(),
         })
     }
@@ -189,6 +216,7 @@ impl ProcurementApp {
         let Some(r) = row else {
             return Err(AppError::NotFound("purchase"));
         };
+        let satisfaction = satisfaction(&mut tx, district, purchase_id).await?;
         Ok(PurchaseView {
             purchase_id: r.0,
             district: r.1,
@@ -205,6 +233,7 @@ impl ProcurementApp {
             paid_fen: unsigned(r.12),
             evaluated: r.13 != 0,
             evaluation_score: small(r.14),
+            satisfaction,
         })
     }
 }

@@ -27,7 +27,9 @@ pub mod method;
 pub mod scoring;
 mod state;
 
-pub use command::{ContractTerms, MilestonePlan, PurchaseCommand, PurchasePlan, Rules};
+pub use command::{
+    ContractTerms, MilestonePlan, PurchaseCommand, PurchasePlan, Rules, Satisfaction,
+};
 pub use decide::Purchase;
 pub use error::PurchaseError;
 pub use state::{Phase, PurchaseFacts, PurchaseState};

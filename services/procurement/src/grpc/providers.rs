@@ -167,6 +167,8 @@ impl pb::provider_service_server::ProviderService for ProviderGrpc {
                         evaluation_score: c.evaluation_score,
                         evaluated: c.evaluated,
                         evaluator: c.evaluator,
+                        satisfaction_count: c.satisfaction.count,
+                        satisfaction_star_sum: c.satisfaction.star_sum,
                     })
                     .collect(),
             }),

@@ -3,7 +3,8 @@
 //! projects ([`super::venture`]).
 //!
 //! Contract: built from the events of streams `provider`, `catalogue`,
-//! `purchase` and `ventureround`; each event is applied once (the checkpoint moves in the same
+//! `purchase` and `ventureround`, and from the residents context's
+//! `RatingGiven` of services (stream `rating`); each event is applied once (the checkpoint moves in the same
 //! transaction), and rows are keyed by their ids so a replay rebuilds the
 //! same tables.
 
@@ -15,6 +16,7 @@ use crate::domain::venture::VentureEvent;
 use gongzhi_eventstore::RecordedEvent;
 use gongzhi_kernel::EventCodec;
 use gongzhi_projections::{Backend, Projection, ProjectionError, Source};
+use gongzhi_proto::gongzhi::residents::v1 as residents;
 use sqlx::AnyConnection;
 use sqlx::migrate::Migrator;
 
@@ -164,8 +166,9 @@ async fn purchase(
             .execute(&mut *connection)
             .await?;
             sqlx::query(
-                "INSERT INTO provider_contracts (purchase_id, provider_id, district, contract_id, amount_fen, evaluated, evaluation_score, evaluator, position) \
-                 VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6) ON CONFLICT (purchase_id) DO NOTHING",
+                "INSERT INTO provider_contracts (purchase_id, provider_id, district, contract_id, amount_fen, evaluated, evaluation_score, evaluator, \
+                 satisfaction_count, satisfaction_star_sum, position) \
+                 VALUES ($1, $2, $3, $4, $5, 0, 0, 0, 0, 0, $6) ON CONFLICT (purchase_id) DO NOTHING",
             )
             .bind(e.purchase_id)
             .bind(e.provider_id)
@@ -186,10 +189,13 @@ async fn purchase(
             .execute(&mut *connection)
             .await?;
             sqlx::query(
-                "UPDATE provider_contracts SET evaluated = 1, evaluation_score = $1, evaluator = $2 WHERE purchase_id = $3",
+                "UPDATE provider_contracts SET evaluated = 1, evaluation_score = $1, evaluator = $2, \
+                 satisfaction_count = $3, satisfaction_star_sum = $4 WHERE purchase_id = $5",
             )
             .bind(score)
             .bind(i64::from(e.evaluator))
+            .bind(fen(e.satisfaction_count))
+            .bind(fen(e.satisfaction_star_sum))
             .bind(e.purchase_id)
             .execute(connection)
             .await?;
@@ -218,6 +224,43 @@ async fn purchase(
     Ok(())
 }
 
+/// Residents' ratings come from the residents context's public contract
+/// (the proto message), not from its crate.
+const RATING_CATEGORY: &str = "rating";
+const RATING_GIVEN: &str = "gongzhi.residents.v1.RatingGiven";
+
+#[derive(Debug, thiserror::Error)]
+enum RatingError {
+    #[error(transparent)]
+    Decode(#[from] prost::DecodeError),
+    #[error(transparent)]
+    Sql(#[from] sqlx::Error),
+}
+
+async fn service_rating(
+    connection: &mut AnyConnection,
+    event: &RecordedEvent,
+) -> Result<(), RatingError> {
+    if event.event_type != RATING_GIVEN {
+        return Ok(());
+    }
+    let rating = <residents::RatingGiven as prost::Message>::decode(event.payload.as_slice())?;
+    if rating.subject_kind != residents::RatingSubjectKind::Service as i32 {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO service_ratings (rating_id, district, subject_id, stars) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (rating_id) DO NOTHING",
+    )
+    .bind(rating.rating_id)
+    .bind(rating.district)
+    .bind(rating.subject_id)
+    .bind(i64::from(rating.stars))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl Projection for ProcurementProjection {
     fn name(&self) -> &'static str {
@@ -225,15 +268,18 @@ impl Projection for ProcurementProjection {
     }
 
     fn sources(&self) -> Vec<Source> {
-        vec![Source::new(
-            crate::CONTEXT,
-            &[
-                PROVIDER_CATEGORY,
-                CATALOGUE_CATEGORY,
-                PURCHASE_CATEGORY,
-                VENTURE_CATEGORY,
-            ],
-        )]
+        vec![
+            Source::new(
+                crate::CONTEXT,
+                &[
+                    PROVIDER_CATEGORY,
+                    CATALOGUE_CATEGORY,
+                    PURCHASE_CATEGORY,
+                    VENTURE_CATEGORY,
+                ],
+            ),
+            Source::new("residents", &[RATING_CATEGORY]),
+        ]
     }
 
     fn migrator(&self, backend: Backend) -> Migrator {
@@ -274,6 +320,9 @@ impl Projection for ProcurementProjection {
                     .map_err(|e| failed(&e))?;
                 super::venture::apply(connection, decoded, position).await?;
             }
+            RATING_CATEGORY => service_rating(connection, event)
+                .await
+                .map_err(|e| failed(&e))?,
             _ => {}
         }
         Ok(())

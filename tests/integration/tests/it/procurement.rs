@@ -13,6 +13,7 @@ use gongzhi_cli::args::ServiceName;
 use gongzhi_cli::runtime::{ServeConfig, ServeOverrides, Started, start_serve_with};
 use gongzhi_eventstore::{Direction, ReadFrom, StoreErrorKind, StreamName};
 use gongzhi_kernel::{DistrictCode, FakeClock, SocialCreditCode};
+use gongzhi_privacy::MasterKey;
 use gongzhi_proto::gongzhi::procurement::v1 as pb;
 use gongzhi_proto::gongzhi::procurement::v1::catalogue_service_client::CatalogueServiceClient;
 use gongzhi_proto::gongzhi::procurement::v1::provider_service_client::ProviderServiceClient;
@@ -48,6 +49,20 @@ pub fn start_time() -> anyhow::Result<DateTime<Utc>> {
 
 impl Procurement {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_hosting(vec![ServiceName::Procurement]).await
+    }
+
+    /// Residents beside procurement, as for ratings of purchased services.
+    pub async fn start_with_residents() -> anyhow::Result<Self> {
+        Self::start_hosting(vec![ServiceName::Procurement, ServiceName::Residents]).await
+    }
+
+    async fn start_hosting(services: Vec<ServiceName>) -> anyhow::Result<Self> {
+        let master_key = if services.contains(&ServiceName::Residents) {
+            Some(MasterKey::generate()?.expose_base64())
+        } else {
+            None
+        };
         let db = fresh_database().await?;
         crate::support::nats::connect(&shared_nats_url()).await?;
         let prefix = unique_prefix();
@@ -55,14 +70,14 @@ impl Procurement {
         let clock = FakeClock::at(start_time()?);
         let started = start_serve_with(
             ServeConfig {
-                services: vec![ServiceName::Procurement],
+                services,
                 database_url: db.url.clone(),
                 nats_url: shared_nats_url(),
                 subject_prefix: prefix.clone(),
                 listen: "127.0.0.1:0".parse()?,
                 http_listen: "127.0.0.1:0".parse()?,
                 jwt_secret: SECRET.to_vec(),
-                master_key: None,
+                master_key,
                 max_wait: Duration::from_secs(5),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,

@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS provider_contracts (
     evaluated BIGINT NOT NULL,
     evaluation_score BIGINT NOT NULL,
     evaluator BIGINT NOT NULL,
+    satisfaction_count BIGINT NOT NULL,
+    satisfaction_star_sum BIGINT NOT NULL,
     position BIGINT NOT NULL
 );
 
@@ -84,3 +86,14 @@ CREATE TABLE IF NOT EXISTS venture_projects (
 );
 
 CREATE INDEX IF NOT EXISTS venture_projects_by_round ON venture_projects (round_id, position);
+
+-- Residents' ratings of purchased services (RatingGiven, subject kind
+-- SERVICE), one row per rating, by the rated purchase's id.
+CREATE TABLE IF NOT EXISTS service_ratings (
+    rating_id TEXT PRIMARY KEY,
+    district TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    stars BIGINT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS service_ratings_by_subject ON service_ratings (district, subject_id);

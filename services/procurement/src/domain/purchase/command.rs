@@ -48,6 +48,14 @@ pub struct PurchasePlan {
     pub criteria: Vec<(String, u32)>,
 }
 
+/// Residents' ratings of the purchased service: how many and the sum of
+/// their stars, exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Satisfaction {
+    pub count: u64,
+    pub star_sum: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MilestonePlan {
     pub milestone_id: String,
@@ -136,6 +144,7 @@ pub enum PurchaseCommand {
         evaluator: Evaluator,
         evaluator_name: String,
         score: u32,
+        satisfaction: Satisfaction,
         rules: Rules,
         at: DateTime<Utc>,
     },

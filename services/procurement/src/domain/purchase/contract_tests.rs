@@ -200,6 +200,22 @@ fn payments_follow_delivery_and_the_final_one_a_passed_evaluation() {
 }
 
 #[test]
+fn the_evaluation_keeps_the_residents_satisfaction_it_saw() {
+    let mut given = contracted();
+    given.push(deliver("m1"));
+    given.push(deliver("m2"));
+    given.push(evaluate(Evaluator::Buyer, "", 75));
+    let events = history(given);
+    let Some(PurchaseEvent::Evaluated(e)) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        (e.satisfaction_count, e.satisfaction_star_sum, e.passed),
+        (3, 13, true)
+    );
+}
+
+#[test]
 fn an_evaluator_is_named() {
     let mut given = contracted();
     given.push(deliver("m1"));

@@ -4,7 +4,7 @@
 use super::decide::{check_score, existing};
 use super::{
     ContractTerms, Evaluator, Phase, PurchaseCommand, PurchaseError, PurchaseEvent, PurchaseFacts,
-    PurchaseState, Rules,
+    PurchaseState, Rules, Satisfaction,
 };
 use crate::domain::text::{blank, date, time};
 use chrono::{DateTime, Months, Utc};
@@ -75,11 +75,20 @@ pub(super) fn decide(
             evaluator,
             evaluator_name,
             score,
+            satisfaction,
             rules,
             at,
         } => {
             let facts = contracted(&district)?;
-            evaluate(facts, evaluator, evaluator_name, score, rules, at)?
+            evaluate(
+                facts,
+                evaluator,
+                evaluator_name,
+                score,
+                satisfaction,
+                rules,
+                at,
+            )?
         }
         C::Pay {
             district,
@@ -208,6 +217,7 @@ fn evaluate(
     evaluator: Evaluator,
     evaluator_name: String,
     score: u32,
+    satisfaction: Satisfaction,
     rules: Rules,
     at: DateTime<Utc>,
 ) -> Result<PurchaseEvent, PurchaseError> {
@@ -238,6 +248,8 @@ fn evaluate(
         score,
         passed: score >= rules.pass_mark,
         evaluated_at: time(at),
+        satisfaction_count: satisfaction.count,
+        satisfaction_star_sum: satisfaction.star_sum,
     }))
 }
 

@@ -226,6 +226,10 @@ pub fn evaluate(evaluator: Evaluator, name: &str, score: u32) -> PurchaseCommand
         evaluator,
         evaluator_name: name.into(),
         score,
+        satisfaction: Satisfaction {
+            count: 3,
+            star_sum: 13,
+        },
         rules: Rules::default(),
         at: day(220),
     }

@@ -188,5 +188,7 @@ pub fn purchase_view(view: PurchaseView) -> pb::Purchase {
         paid_fen: view.paid_fen,
         evaluated: view.evaluated,
         evaluation_score: view.evaluation_score,
+        satisfaction_count: view.satisfaction.count,
+        satisfaction_star_sum: view.satisfaction.star_sum,
     }
 }

@@ -172,10 +172,41 @@ async fn get(
         .ok_or_else(|| anyhow::anyhow!("no purchase in the answer"))
 }
 
+/// A resident of the district rates the purchased service 4 stars through
+/// the residents service; answers the rating's position.
+async fn rate_service(p: &mut Procurement, purchase_id: &str, token: &str) -> anyhow::Result<u64> {
+    use gongzhi_proto::gongzhi::residents::v1 as residents;
+    use residents::rating_service_client::RatingServiceClient;
+    use residents::resident_service_client::ResidentServiceClient;
+    let url = format!("http://{}", p.started.addr);
+    let resident = ResidentServiceClient::connect(url.clone())
+        .await?
+        .register_resident(authorized(crate::residents::registration("rater"), token)?)
+        .await?
+        .into_inner();
+    let rating = RatingServiceClient::connect(url)
+        .await?
+        .rate_subject(authorized(
+            residents::RateSubjectRequest {
+                request_id: "rate-service".into(),
+                district: DISTRICT.into(),
+                rater_resident_id: resident.resident_id,
+                subject_kind: residents::RatingSubjectKind::Service as i32,
+                subject_id: purchase_id.into(),
+                stars: 4,
+                comment: "服务员很耐心".into(),
+            },
+            token,
+        )?)
+        .await?
+        .into_inner();
+    Ok(rating.receipt.map_or(0, |r| r.position))
+}
+
 #[tokio::test]
 async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -> anyhow::Result<()>
 {
-    let mut p = Procurement::start().await?;
+    let mut p = Procurement::start_with_residents().await?;
     let token = buyer()?;
     let mut providers = Vec::new();
     for n in 1..=5 {
@@ -348,6 +379,14 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
     pay(&mut p, milestone(&id, "pay-h1", "h1")).await?;
     deliver(&mut p, milestone(&id, "deliver-h2", "h2")).await?;
 
+    // A resident rates the service; the evaluation takes the rating in.
+    let rating_position = rate_service(&mut p, &id, &token).await?;
+    let rated = get(&mut p, &id, rating_position).await?;
+    assert_eq!(
+        (rated.satisfaction_count, rated.satisfaction_star_sum),
+        (1, 4)
+    );
+
     // The final payment waits for the evaluation.
     let before = p.events_in("purchase", &id).await?;
     assert_eq!(
@@ -407,6 +446,13 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
             provider.contracts[0].evaluation_score
         ),
         (true, 88)
+    );
+    assert_eq!(
+        (
+            provider.contracts[0].satisfaction_count,
+            provider.contracts[0].satisfaction_star_sum
+        ),
+        (1, 4)
     );
     p.stop().await
 }
