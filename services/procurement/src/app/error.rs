@@ -61,10 +61,4 @@ rule_error!(
     crate::domain::venture::VentureError
 );
 
-impl crate::domain::catalogue::CatalogueError {
-    pub fn hides_existence(&self) -> bool {
-        false
-    }
-}
-
 rule_error!(crate::domain::catalogue::CatalogueError);

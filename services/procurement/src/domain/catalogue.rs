@@ -83,6 +83,11 @@ impl CatalogueError {
             Self::ItemWithdrawn(_) => "CATALOGUE_ITEM_WITHDRAWN",
         }
     }
+
+    /// The catalogue is public within its district: nothing is hidden.
+    pub fn hides_existence(&self) -> bool {
+        false
+    }
 }
 
 impl CatalogueState {

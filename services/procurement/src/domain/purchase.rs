@@ -19,6 +19,7 @@
 //!   party) once every milestone is delivered, payments of delivered
 //!   milestones, the final one only after an evaluation that passed.
 
+mod award;
 mod command;
 mod decide;
 mod delivery;
