@@ -4,6 +4,7 @@
 
 mod embedded;
 mod open_tender;
+mod refusals;
 mod venture;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};

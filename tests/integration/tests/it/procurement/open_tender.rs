@@ -6,9 +6,9 @@ use super::*;
 use chrono::TimeDelta;
 use gongzhi_kernel::Clock;
 
-const ITEM: &str = "elderly-care.home-visits";
+pub(super) const ITEM: &str = "elderly-care.home-visits";
 
-async fn register(p: &mut Procurement, n: u32) -> anyhow::Result<String> {
+pub(super) async fn register(p: &mut Procurement, n: u32) -> anyhow::Result<String> {
     let response = p
         .providers
         .register_provider(authorized(
@@ -28,7 +28,7 @@ async fn register(p: &mut Procurement, n: u32) -> anyhow::Result<String> {
     Ok(response.provider_id)
 }
 
-fn publish_item(
+pub(super) fn publish_item(
     request_id: &str,
     code: &str,
     nature: pb::ServiceNature,
@@ -44,7 +44,7 @@ fn publish_item(
     }
 }
 
-fn plan() -> pb::PlanPurchaseRequest {
+pub(super) fn plan() -> pb::PlanPurchaseRequest {
     pb::PlanPurchaseRequest {
         request_id: "plan".into(),
         district: DISTRICT.into(),
@@ -69,7 +69,7 @@ fn plan() -> pb::PlanPurchaseRequest {
     }
 }
 
-fn bid(
+pub(super) fn bid(
     purchase_id: &str,
     request_id: &str,
     provider_id: &str,
@@ -152,7 +152,7 @@ async fn pay(
     p.purchases.make_payment(request).await
 }
 
-async fn get(
+pub(super) async fn get(
     p: &mut Procurement,
     purchase_id: &str,
     min_position: u64,
@@ -453,95 +453,6 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
             provider.contracts[0].satisfaction_star_sum
         ),
         (1, 4)
-    );
-    p.stop().await
-}
-
-#[tokio::test]
-async fn bad_providers_and_plans_are_refused_and_change_nothing() -> anyhow::Result<()> {
-    let mut p = Procurement::start().await?;
-    let token = buyer()?;
-
-    // A wrong check character is a field violation.
-    let mut code = social_credit_code(1)?;
-    let last = code.pop().map_or('0', |c| if c == '0' { '1' } else { '0' });
-    code.push(last);
-    let bad_code = p
-        .providers
-        .register_provider(authorized(
-            pb::RegisterProviderRequest {
-                request_id: "bad-code".into(),
-                district: DISTRICT.into(),
-                social_credit_code: code,
-                name: "某机构".into(),
-                kind: pb::ProviderKind::Enterprise as i32,
-                qualifications: Vec::new(),
-                contact: String::new(),
-            },
-            &token,
-        )?)
-        .await;
-    assert_eq!(
-        violated_fields(bad_code),
-        vec!["social_credit_code".to_owned()]
-    );
-
-    // A category-1 public institution cannot provide.
-    let category_one = p
-        .providers
-        .register_provider(authorized(
-            pb::RegisterProviderRequest {
-                request_id: "category-one".into(),
-                district: DISTRICT.into(),
-                social_credit_code: social_credit_code(2)?,
-                name: "区公立医院".into(),
-                kind: pb::ProviderKind::PublicInstitutionCategory1 as i32,
-                qualifications: Vec::new(),
-                contact: String::new(),
-            },
-            &token,
-        )?)
-        .await;
-    assert_eq!(
-        reason(category_one),
-        "PROVIDER_CATEGORY_ONE_PUBLIC_INSTITUTION"
-    );
-    let id = gongzhi_procurement::app::provider_id(
-        &DistrictCode::parse(DISTRICT)?,
-        &social_credit_code(2)?,
-    );
-    assert_eq!(p.events_in("provider", &id.to_string()).await?, 0);
-
-    // A plan for an item the catalogue does not hold.
-    let missing = p.purchases.plan_purchase(authorized(plan(), &token)?).await;
-    assert_eq!(reason(missing), "CATALOGUE_ITEM_NOT_FOUND");
-
-    // Single source without a justification, once the item is published.
-    p.catalogue
-        .publish_catalogue_item(authorized(
-            publish_item("item", ITEM, pb::ServiceNature::PublicService),
-            &token,
-        )?)
-        .await?;
-    let provider = register(&mut p, 3).await?;
-    let mut single = plan();
-    single.request_id = "single".into();
-    single.method = pb::PurchaseMethod::SingleSource as i32;
-    single.invited_provider_ids = vec![provider];
-    single.price_weight = 100;
-    single.criteria.clear();
-    let refused = p.purchases.plan_purchase(authorized(single, &token)?).await;
-    assert_eq!(reason(refused), "JUSTIFICATION_MISSING");
-
-    // Nobody outside the buyer's roles plans.
-    let reader = super::token(&["community_worker"], &[DISTRICT])?;
-    let denied = p
-        .purchases
-        .plan_purchase(authorized(plan(), &reader)?)
-        .await;
-    assert_eq!(
-        denied.err().map(|s| s.code()),
-        Some(tonic::Code::PermissionDenied)
     );
     p.stop().await
 }
