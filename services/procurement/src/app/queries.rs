@@ -79,6 +79,57 @@ pub struct PurchaseView {
     pub evaluation_score: u32,
     /// Residents' ratings of this service so far.
     pub satisfaction: Satisfaction,
+    pub grid: GridWork,
+}
+
+/// Grid cases dispatched to the provider of a dispatchable service during
+/// its contract.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GridWork {
+    pub dispatchable: bool,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub dispatched: u32,
+    pub closed: u32,
+}
+
+async fn grid_work(
+    tx: &mut Transaction<'static, Any>,
+    district: &DistrictCode,
+    purchase_id: &str,
+    provider_id: &str,
+) -> Result<GridWork, sqlx::Error> {
+    let (dispatchable, starts_on, ends_on): (i64, String, String) = sqlx::query_as(
+        "SELECT dispatchable, starts_on, ends_on FROM purchases WHERE purchase_id = $1",
+    )
+    .bind(purchase_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if dispatchable == 0 || provider_id.is_empty() || starts_on.is_empty() {
+        return Ok(GridWork {
+            dispatchable: dispatchable != 0,
+            starts_on,
+            ends_on,
+            ..GridWork::default()
+        });
+    }
+    let (dispatched, closed): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(closed), 0) AS BIGINT) FROM unit_cases \
+         WHERE district = $1 AND unit_id = $2 AND returned = 0 AND dispatched_on >= $3 AND dispatched_on <= $4",
+    )
+    .bind(district.as_str())
+    .bind(provider_id)
+    .bind(starts_on.as_str())
+    .bind(ends_on.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(GridWork {
+        dispatchable: true,
+        starts_on,
+        ends_on,
+        dispatched: small(dispatched),
+        closed: small(closed),
+    })
 }
 
 fn unsigned(value: i64) -> u64 {
@@ -217,6 +268,7 @@ impl ProcurementApp {
             return Err(AppError::NotFound("purchase"));
         };
         let satisfaction = satisfaction(&mut tx, district, purchase_id).await?;
+        let grid = grid_work(&mut tx, district, purchase_id, &r.9).await?;
         Ok(PurchaseView {
             purchase_id: r.0,
             district: r.1,
@@ -234,6 +286,7 @@ impl ProcurementApp {
             evaluated: r.13 != 0,
             evaluation_score: small(r.14),
             satisfaction,
+            grid,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Read models of the procurement context.
 
+mod grid_cases;
 mod procurement;
 mod venture;
 

@@ -4,7 +4,8 @@
 //!
 //! Contract: built from the events of streams `provider`, `catalogue`,
 //! `purchase` and `ventureround`, and from the residents context's
-//! `RatingGiven` of services (stream `rating`); each event is applied once (the checkpoint moves in the same
+//! `RatingGiven` of services (stream `rating`) and the grids context's case
+//! dispatches, returns and closures ([`super::grid_cases`]); each event is applied once (the checkpoint moves in the same
 //! transaction), and rows are keyed by their ids so a replay rebuilds the
 //! same tables.
 
@@ -115,8 +116,8 @@ async fn purchase(
         PurchaseEvent::Planned(e) => {
             sqlx::query(
                 "INSERT INTO purchases (purchase_id, district, title, item_code, method, budget_fen, phase, deadline, bid_count, \
-                 awarded_provider_id, contract_id, contract_amount_fen, paid_fen, evaluated, evaluation_score) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'PLANNED', '', 0, '', '', 0, 0, 0, 0) ON CONFLICT (purchase_id) DO NOTHING",
+                 awarded_provider_id, contract_id, contract_amount_fen, paid_fen, evaluated, evaluation_score, dispatchable, starts_on, ends_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'PLANNED', '', 0, '', '', 0, 0, 0, 0, 0, '', '') ON CONFLICT (purchase_id) DO NOTHING",
             )
             .bind(e.purchase_id)
             .bind(e.district)
@@ -158,10 +159,14 @@ async fn purchase(
         }
         PurchaseEvent::ContractSigned(e) => {
             sqlx::query(
-                "UPDATE purchases SET phase = 'CONTRACTED', contract_id = $1, contract_amount_fen = $2 WHERE purchase_id = $3",
+                "UPDATE purchases SET phase = 'CONTRACTED', contract_id = $1, contract_amount_fen = $2, \
+                 dispatchable = $3, starts_on = $4, ends_on = $5 WHERE purchase_id = $6",
             )
             .bind(e.contract_id.clone())
             .bind(fen(e.amount_fen))
+            .bind(flag(e.dispatchable))
+            .bind(e.starts_on.clone())
+            .bind(e.ends_on.clone())
             .bind(e.purchase_id.clone())
             .execute(&mut *connection)
             .await?;
@@ -279,6 +284,7 @@ impl Projection for ProcurementProjection {
                 ],
             ),
             Source::new("residents", &[RATING_CATEGORY]),
+            Source::new("grids", &[super::grid_cases::CASE_CATEGORY]),
         ]
     }
 
@@ -321,6 +327,9 @@ impl Projection for ProcurementProjection {
                 super::venture::apply(connection, decoded, position).await?;
             }
             RATING_CATEGORY => service_rating(connection, event)
+                .await
+                .map_err(|e| failed(&e))?,
+            super::grid_cases::CASE_CATEGORY => super::grid_cases::apply(connection, event)
                 .await
                 .map_err(|e| failed(&e))?,
             _ => {}

@@ -3,6 +3,7 @@
 //! a fake clock so deadlines and standstills are crossed on purpose.
 
 mod embedded;
+mod grid_dispatch;
 mod open_tender;
 mod refusals;
 mod venture;
@@ -56,6 +57,11 @@ impl Procurement {
     /// Residents beside procurement, as for ratings of purchased services.
     pub async fn start_with_residents() -> anyhow::Result<Self> {
         Self::start_hosting(vec![ServiceName::Procurement, ServiceName::Residents]).await
+    }
+
+    /// Grids beside procurement, as for cases dispatched to providers.
+    pub async fn start_with_grids() -> anyhow::Result<Self> {
+        Self::start_hosting(vec![ServiceName::Procurement, ServiceName::Grids]).await
     }
 
     async fn start_hosting(services: Vec<ServiceName>) -> anyhow::Result<Self> {
@@ -131,6 +137,17 @@ pub fn token(roles: &[&str], districts: &[&str]) -> anyhow::Result<String> {
             .iter()
             .map(|d| DistrictCode::parse(d))
             .collect::<Result<_, _>>()?,
+    };
+    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
+        .issue(&caller, Duration::from_secs(600))?)
+}
+
+/// A token whose subject is `subject`: a provider acting as a grid unit.
+pub fn token_for(subject: &str, roles: &[&str]) -> anyhow::Result<String> {
+    let caller = Caller {
+        subject: subject.to_owned(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        districts: vec![DistrictCode::parse(DISTRICT)?],
     };
     Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
         .issue(&caller, Duration::from_secs(600))?)

@@ -54,7 +54,12 @@ CREATE TABLE IF NOT EXISTS purchases (
     contract_amount_fen BIGINT NOT NULL,
     paid_fen BIGINT NOT NULL,
     evaluated BIGINT NOT NULL,
-    evaluation_score BIGINT NOT NULL
+    evaluation_score BIGINT NOT NULL,
+    -- From the contract: grid cases may be dispatched to the provider from
+    -- starts_on to ends_on (ISO dates, empty before the contract).
+    dispatchable BIGINT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS venture_rounds (
@@ -97,3 +102,18 @@ CREATE TABLE IF NOT EXISTS service_ratings (
 );
 
 CREATE INDEX IF NOT EXISTS service_ratings_by_subject ON service_ratings (district, subject_id);
+
+-- Grid cases dispatched to units whose id is a UUID (providers' ids are),
+-- from the grids context's case events; one row per case and unit.
+CREATE TABLE IF NOT EXISTS unit_cases (
+    case_id TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    district TEXT NOT NULL,
+    -- UTC date of the dispatch, ISO 8601.
+    dispatched_on TEXT NOT NULL,
+    returned BIGINT NOT NULL,
+    closed BIGINT NOT NULL,
+    PRIMARY KEY (case_id, unit_id)
+);
+
+CREATE INDEX IF NOT EXISTS unit_cases_by_unit ON unit_cases (district, unit_id, dispatched_on);

@@ -190,5 +190,10 @@ pub fn purchase_view(view: PurchaseView) -> pb::Purchase {
         evaluation_score: view.evaluation_score,
         satisfaction_count: view.satisfaction.count,
         satisfaction_star_sum: view.satisfaction.star_sum,
+        dispatchable: view.grid.dispatchable,
+        starts_on: view.grid.starts_on,
+        ends_on: view.grid.ends_on,
+        grid_cases_dispatched: view.grid.dispatched,
+        grid_cases_closed: view.grid.closed,
     }
 }
