@@ -58,6 +58,21 @@ impl ProcurementApp {
         Ok((id, receipt))
     }
 
+    pub async fn update_qualifications(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        provider_id: Uuid,
+        qualifications: Vec<String>,
+    ) -> Result<Receipt, AppError<ProviderError>> {
+        let command = ProviderCommand::UpdateQualifications {
+            district: district.clone(),
+            qualifications,
+        };
+        self.run::<Provider>(context, district, PROVIDER_CATEGORY, provider_id, command)
+            .await
+    }
+
     pub async fn publish_item(
         &self,
         context: &CommandContext,

@@ -129,6 +129,35 @@ impl pb::provider_service_server::ProviderService for ProviderGrpc {
         }))
     }
 
+    async fn update_provider_qualifications(
+        &self,
+        request: Request<pb::UpdateProviderQualificationsRequest>,
+    ) -> Result<Response<pb::UpdateProviderQualificationsResponse>, Status> {
+        let caller = Caller::from_request(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        v.request_id(&r.request_id);
+        let district = v.district(&r.district);
+        let provider_id = v.uuid("provider_id", &r.provider_id);
+        let qualifications = qualifications(&mut v, &r.qualifications);
+        v.finish()?;
+        let (Some(district), Some(provider_id), Some(qualifications)) =
+            (district, provider_id, qualifications)
+        else {
+            return Err(incomplete());
+        };
+        ensure_buyer(&caller, &district)?;
+        let context = CommandContext::new(caller, &r.request_id)?;
+        let written = self
+            .app
+            .update_qualifications(&context, &district, provider_id, qualifications)
+            .await
+            .map_err(|e| app_error(e, "provider"))?;
+        Ok(Response::new(pb::UpdateProviderQualificationsResponse {
+            receipt: receipt(&written),
+        }))
+    }
+
     async fn get_provider(
         &self,
         request: Request<pb::GetProviderRequest>,

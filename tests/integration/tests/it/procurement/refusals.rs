@@ -180,3 +180,49 @@ async fn a_retried_plan_is_replayed_and_other_districts_see_nothing() -> anyhow:
     assert_eq!((view.phase.as_str(), view.bid_count), ("TENDERING", 1));
     p.stop().await
 }
+
+#[tokio::test]
+async fn qualifications_change_in_the_providers_district_only() -> anyhow::Result<()> {
+    let mut p = Procurement::start().await?;
+    let provider = register(&mut p, 5).await?;
+    let update = |request_id: &str, district: &str| pb::UpdateProviderQualificationsRequest {
+        request_id: request_id.into(),
+        district: district.into(),
+        provider_id: provider.clone(),
+        qualifications: vec!["养老服务".into(), "人民调解员".into()],
+    };
+    let outsider = super::token(&["district_admin"], &["500103"])?;
+    let elsewhere = p
+        .providers
+        .update_provider_qualifications(authorized(update("elsewhere", "500103"), &outsider)?)
+        .await;
+    assert_eq!(
+        elsewhere.err().map(|s| s.code()),
+        Some(tonic::Code::NotFound)
+    );
+    assert_eq!(p.events_in("provider", &provider).await?, 1);
+    let updated = p
+        .providers
+        .update_provider_qualifications(authorized(update("here", DISTRICT), &buyer()?)?)
+        .await?
+        .into_inner();
+    let found = p
+        .providers
+        .get_provider(authorized(
+            pb::GetProviderRequest {
+                district: DISTRICT.into(),
+                provider_id: provider.clone(),
+                min_position: position(updated.receipt),
+            },
+            &buyer()?,
+        )?)
+        .await?
+        .into_inner()
+        .provider
+        .ok_or_else(|| anyhow::anyhow!("no provider"))?;
+    assert_eq!(
+        found.qualifications,
+        vec!["养老服务".to_owned(), "人民调解员".to_owned()]
+    );
+    p.stop().await
+}
