@@ -349,3 +349,28 @@ fn a_district_keeps_its_own_round() {
         Err(VentureError::WrongDistrict)
     );
 }
+
+mod grade_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn grades_follow_the_bands_and_never_fall_as_scores_rise(score in 0u32..=100, more in 0u32..=100) {
+            let bands = GradeBands::default();
+            let expected = if score >= 85 { VentureGrade::A } else if score >= 60 { VentureGrade::B } else { VentureGrade::C };
+            prop_assert_eq!(bands.grade(score), expected);
+            prop_assert_eq!(bands.passes(score), score >= 60);
+            // A, B, C are numbered 1, 2, 3: a higher score never gets a larger number.
+            let higher = score.max(more);
+            prop_assert!((bands.grade(higher) as i32) <= (bands.grade(score) as i32));
+        }
+
+        #[test]
+        fn local_bands_move_the_boundaries(a_from in 61u32..=100, b_from in 1u32..=60, score in 0u32..=100) {
+            let bands = GradeBands { a_from, b_from };
+            prop_assert_eq!(bands.grade(score) == VentureGrade::A, score >= a_from);
+            prop_assert_eq!(bands.grade(score) == VentureGrade::C, score < b_from);
+        }
+    }
+}
