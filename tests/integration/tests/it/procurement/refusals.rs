@@ -176,6 +176,15 @@ async fn a_retried_plan_is_replayed_and_other_districts_see_nothing() -> anyhow:
         )?)
         .await;
     assert_eq!(reason(second_bid), "PROVIDER_ALREADY_BID");
+    let stranger = uuid::Uuid::new_v4().to_string();
+    let unregistered = p
+        .purchases
+        .submit_bid(authorized(
+            bid(&first.purchase_id, "bid-stranger", &stranger, 1_000_000),
+            &token,
+        )?)
+        .await;
+    assert_eq!(reason(unregistered), "PROVIDER_NOT_REGISTERED");
     let view = get(&mut p, &first.purchase_id, position(accepted.receipt)).await?;
     assert_eq!((view.phase.as_str(), view.bid_count), ("TENDERING", 1));
     p.stop().await
