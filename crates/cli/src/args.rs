@@ -58,6 +58,7 @@ pub enum ServiceName {
     Grids,
     Property,
     Ppp,
+    Procurement,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,7 @@ pub const ALL: &[ServiceName] = &[
     ServiceName::Grids,
     ServiceName::Property,
     ServiceName::Ppp,
+    ServiceName::Procurement,
 ];
 
 /// What services are built from.
@@ -172,6 +173,23 @@ pub async fn host_services(
                 host = host.add_service("ppp.portfolio", ppp.portfolio);
                 projections.extend(ppp.projections);
                 contexts.push(gongzhi_ppp::CONTEXT);
+            }
+            ServiceName::Procurement => {
+                let procurement =
+                    gongzhi_procurement::build(gongzhi_procurement::ProcurementDeps {
+                        store: deps.store.clone(),
+                        read_models: deps.read_models.clone(),
+                        max_wait: deps.max_wait,
+                        clock: deps.clock.clone(),
+                    })
+                    .await
+                    .context("failed to build the procurement service")?;
+                host = host.add_service("procurement.providers", procurement.providers);
+                host = host.add_service("procurement.catalogue", procurement.catalogue);
+                host = host.add_service("procurement.purchases", procurement.purchases);
+                host = host.add_service("procurement.ventures", procurement.ventures);
+                projections.extend(procurement.projections);
+                contexts.push(gongzhi_procurement::CONTEXT);
             }
         }
     }

@@ -16,6 +16,7 @@ pub fn service_label(service: ServiceName) -> &'static str {
         ServiceName::Grids => "grids",
         ServiceName::Property => "property",
         ServiceName::Ppp => "ppp",
+        ServiceName::Procurement => "procurement",
     }
 }
 

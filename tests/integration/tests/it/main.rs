@@ -10,6 +10,7 @@ mod metrics;
 mod platform;
 mod ppp;
 mod privacy;
+mod procurement;
 mod projections;
 mod property;
 mod relay;
