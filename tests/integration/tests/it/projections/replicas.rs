@@ -10,10 +10,11 @@
 //! after a reconnect). Without them it would end in `NotCaughtUp`.
 
 use super::publish;
-use crate::support::pg::{TestDb, fresh_database};
+use crate::support::pg::{TestDb, fresh_database, server_url};
 use gongzhi_eventstore::{PostgresEventStore, SharedEventStore};
 use gongzhi_platform::projections::NoticesProjection;
 use gongzhi_projections::{LISTENER_APPLICATION_NAME, ProjectionHandle, ReadModelDb};
+use sqlx::{Connection, PgConnection};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -131,5 +132,63 @@ async fn a_wait_still_works_after_the_listener_connection_is_killed() -> anyhow:
     wait_on_one_apply_on_other(&store, &a, &b, "later").await?;
     wait_on_one_apply_on_other(&store, &b, &a, "later still").await?;
     assert_eq!(listener_pids(&db).await?.len(), 2);
+    Ok(())
+}
+
+/// The NOTIFY of an apply made while a's listener is down is lost for good;
+/// a must still see that apply, by re-reading the checkpoints once it
+/// listens again. Connections to the database are refused meanwhile, so the
+/// apply certainly falls in the gap (pooled connections stay open).
+#[tokio::test]
+async fn an_apply_made_while_the_listener_is_down_is_seen_after_it_reconnects() -> anyhow::Result<()>
+{
+    let db = fresh_database().await?;
+    let store = store(&db).await?;
+    let a = replica(&db, &store).await?;
+    let b = replica(&db, &store).await?;
+    // Warms every pool this test uses while connections are refused.
+    wait_on_one_apply_on_other(&store, &a, &b, "warm up").await?;
+
+    let event = publish(&store, "in the gap").await?;
+    let mut waiting = a.waiting();
+    let wait = {
+        let a = a.clone();
+        tokio::spawn(async move { a.wait_for(event.position, REPLICA_WAIT).await })
+    };
+    tokio::time::timeout(GUARD, waiting.wait_for(|n| *n == 1)).await??;
+    let allow = |allowed: bool| {
+        format!(
+            r#"ALTER DATABASE "{}" WITH ALLOW_CONNECTIONS {allowed}"#,
+            db.name
+        )
+    };
+    // PostgreSQL refuses this from a connection to the database itself.
+    let mut admin = PgConnection::connect(&server_url()).await?;
+    sqlx::query(&allow(false)).execute(&mut admin).await?;
+    let refused = async {
+        let terminated: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = $1",
+        )
+        .bind(LISTENER_APPLICATION_NAME)
+        .fetch_all(&db.pool)
+        .await?;
+        assert_eq!(terminated, vec![true, true], "both listeners killed");
+        assert!(b.apply(&event).await?, "b applies while nobody listens");
+        assert!(
+            !wait.is_finished(),
+            "nothing can wake a before its listener is back"
+        );
+        anyhow::Ok(())
+    }
+    .await;
+    sqlx::query(&allow(true)).execute(&mut admin).await?;
+    admin.close().await?;
+    refused?;
+    tokio::time::timeout(GUARD, wait).await???;
+    // b's listener may still be backing off; its wait ends only once it is
+    // back, whichever way it learns of a's apply.
+    wait_on_one_apply_on_other(&store, &b, &a, "after the gap").await?;
+    assert_eq!(listener_pids(&db).await?.len(), 2, "both listen again");
     Ok(())
 }
