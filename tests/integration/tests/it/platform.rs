@@ -52,6 +52,7 @@ impl Platform {
                 max_wait: Duration::from_secs(2),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
+                stream_replicas: 1,
             },
             shutdown.clone(),
         )
