@@ -3,6 +3,8 @@
 //! consumer -> projection -> gRPC query that reads its own write. And the
 //! same in the embedded `gongzhi dev` mode.
 
+mod replicas;
+
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
 use gongzhi_cli::args::ServiceName;
