@@ -174,3 +174,38 @@ async fn reconnect(options: &PgConnectOptions, backoff: &mut Backoff) -> PgListe
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notification_wakes_only_that_projections_handles() {
+        let waiters = Waiters::default();
+        let notices = Arc::new(watch::Sender::new(0));
+        let cases = Arc::new(watch::Sender::new(0));
+        waiters.register("notices", &notices);
+        waiters.register("cases", &cases);
+        let (mut notices_rx, cases_rx) = (notices.subscribe(), cases.subscribe());
+        waiters.wake("notices");
+        assert!(notices_rx.has_changed().unwrap_or(false));
+        assert!(!cases_rx.has_changed().unwrap_or(true));
+        notices_rx.borrow_and_update();
+        waiters.wake("unknown");
+        assert!(!notices_rx.has_changed().unwrap_or(true));
+        waiters.wake_all();
+        assert!(notices_rx.has_changed().unwrap_or(false));
+        assert!(cases_rx.has_changed().unwrap_or(false));
+    }
+
+    #[test]
+    fn dropped_handles_are_forgotten() {
+        let waiters = Waiters::default();
+        let kept = Arc::new(watch::Sender::new(0));
+        waiters.register("notices", &kept);
+        waiters.register("notices", &Arc::new(watch::Sender::new(0)));
+        waiters.wake_all();
+        let by_name = waiters.by_name.lock().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(by_name.get("notices").map(Vec::len), Some(1));
+    }
+}
