@@ -9,7 +9,9 @@
 //! - One dead-letter stream `<STREAM_PREFIX>_DLQ` capturing `<prefix>.dlq.>`;
 //!   a consumer's dead letters go to `<prefix>.dlq.<durable>`.
 //!
-//! Stream configs use only fields nats-server 2.9 understands.
+//! Stream configs use only fields nats-server 2.9 understands. Each stream
+//! keeps `stream_replicas` copies on different servers of a JetStream
+//! cluster (1 without a cluster); durable consumers inherit it.
 
 use async_nats::jetstream::{self, stream};
 use gongzhi_kernel::RecordedEvent;
@@ -25,6 +27,8 @@ pub const CITY_DISTRICT_TOKEN: &str = "city";
 /// The context token under which dead letters live; no bounded context may
 /// be called `dlq`.
 pub const DLQ_TOKEN: &str = "dlq";
+/// JetStream allows at most 5 replicas of a stream.
+pub const MAX_STREAM_REPLICAS: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusTopology {
@@ -37,6 +41,9 @@ pub struct BusTopology {
     /// How long a stream keeps messages; zero keeps them until limits say
     /// otherwise. Rebuilds read the event store, never the bus.
     pub max_age: Duration,
+    /// Copies of each stream in the JetStream cluster, 1 to
+    /// [`MAX_STREAM_REPLICAS`]; more than 1 needs at least that many servers.
+    pub stream_replicas: usize,
 }
 
 impl Default for BusTopology {
@@ -46,6 +53,7 @@ impl Default for BusTopology {
             stream_prefix: DEFAULT_STREAM_PREFIX.to_owned(),
             duplicate_window: Duration::from_secs(120),
             max_age: Duration::from_secs(7 * 24 * 3600),
+            stream_replicas: 1,
         }
     }
 }
@@ -56,6 +64,23 @@ pub enum TopologyError {
     InvalidSubjectPrefix(String),
     #[error("stream prefix {0:?} must be ascii letters, digits, '_' or '-'")]
     InvalidStreamPrefix(String),
+    #[error(
+        "stream replicas {0} out of range: must be between 1 and {MAX_STREAM_REPLICAS} (--stream-replicas / GONGZHI_STREAM_REPLICAS)"
+    )]
+    InvalidStreamReplicas(usize),
+    #[error(
+        "stream {stream} wants {replicas} replicas but the nats server is not clustered: set --stream-replicas / GONGZHI_STREAM_REPLICAS to 1, or run a JetStream cluster of at least {replicas} servers"
+    )]
+    ReplicasNotSupported { stream: String, replicas: usize },
+    #[error(
+        "stream {stream} wants {replicas} replicas but fewer JetStream servers are available ({source}): start the missing servers or lower --stream-replicas / GONGZHI_STREAM_REPLICAS"
+    )]
+    NotEnoughServers {
+        stream: String,
+        replicas: usize,
+        #[source]
+        source: jetstream::context::CreateStreamError,
+    },
     #[error("failed to create or update stream {stream}: {source}")]
     EnsureStream {
         stream: String,
@@ -73,10 +98,14 @@ pub enum TopologyErrorKind {
 impl TopologyError {
     pub fn kind(&self) -> TopologyErrorKind {
         match self {
-            Self::InvalidSubjectPrefix(_) | Self::InvalidStreamPrefix(_) => {
-                TopologyErrorKind::InvalidConfig
+            Self::InvalidSubjectPrefix(_)
+            | Self::InvalidStreamPrefix(_)
+            | Self::InvalidStreamReplicas(_)
+            | Self::ReplicasNotSupported { .. } => TopologyErrorKind::InvalidConfig,
+            // A cluster server may be restarting: worth retrying.
+            Self::NotEnoughServers { .. } | Self::EnsureStream { .. } => {
+                TopologyErrorKind::Unavailable
             }
-            Self::EnsureStream { .. } => TopologyErrorKind::Unavailable,
         }
     }
 }
@@ -102,6 +131,9 @@ impl BusTopology {
             return Err(TopologyError::InvalidStreamPrefix(
                 self.stream_prefix.clone(),
             ));
+        }
+        if !(1..=MAX_STREAM_REPLICAS).contains(&self.stream_replicas) {
+            return Err(TopologyError::InvalidStreamReplicas(self.stream_replicas));
         }
         Ok(())
     }
@@ -178,15 +210,42 @@ impl BusTopology {
             retention: stream::RetentionPolicy::Limits,
             duplicate_window: self.duplicate_window,
             max_age: self.max_age,
+            num_replicas: self.stream_replicas,
             ..stream::Config::default()
         };
         jetstream
             .create_or_update_stream(config)
             .await
-            .map_err(|source| TopologyError::EnsureStream {
-                stream: name,
-                source,
-            })
+            .map_err(|source| self.stream_error(name, source))
+    }
+
+    /// Names the replica setting when the server cannot place the replicas,
+    /// since its own message does not say which setting asked for them.
+    fn stream_error(
+        &self,
+        stream: String,
+        source: jetstream::context::CreateStreamError,
+    ) -> TopologyError {
+        use jetstream::ErrorCode;
+        use jetstream::context::CreateStreamErrorKind;
+        let code = match source.kind() {
+            CreateStreamErrorKind::JetStream(error) => Some(error.error_code()),
+            _ => None,
+        };
+        let replicas = self.stream_replicas;
+        match code {
+            Some(ErrorCode::STREAM_REPLICAS_NOT_SUPPORTED) if replicas > 1 => {
+                TopologyError::ReplicasNotSupported { stream, replicas }
+            }
+            Some(ErrorCode::INSUFFICIENT_RESOURCES) if replicas > 1 => {
+                TopologyError::NotEnoughServers {
+                    stream,
+                    replicas,
+                    source,
+                }
+            }
+            _ => TopologyError::EnsureStream { stream, source },
+        }
     }
 }
 
@@ -267,6 +326,30 @@ mod tests {
     fn tokens_never_split_or_wildcard() {
         assert_eq!(subject_token("a.b*c >d"), "a_b_c__d");
         assert_eq!(subject_token(""), "_");
+    }
+
+    #[test]
+    fn stream_replicas_are_one_to_five() {
+        let with = |replicas| BusTopology {
+            stream_replicas: replicas,
+            ..BusTopology::default()
+        };
+        assert_eq!(BusTopology::default().stream_replicas, 1);
+        for replicas in 1..=5 {
+            assert!(with(replicas).validate().is_ok(), "{replicas} replicas");
+        }
+        for replicas in [0, 6, 100] {
+            let error = with(replicas)
+                .validate()
+                .expect_err("out of range is refused");
+            assert_eq!(error.kind(), TopologyErrorKind::InvalidConfig);
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "stream replicas {replicas} out of range: must be between 1 and 5 (--stream-replicas / GONGZHI_STREAM_REPLICAS)"
+                )
+            );
+        }
     }
 
     #[test]

@@ -83,6 +83,15 @@ pub struct ServeArgs {
     /// Longest the drain may take on SIGTERM, in seconds.
     #[arg(long, env = "GONGZHI_DRAIN_SECONDS", default_value_t = 20)]
     pub drain_seconds: u64,
+    /// Copies of each JetStream stream this service creates, 1 to 5; more
+    /// than 1 needs a JetStream cluster of at least that many servers.
+    #[arg(
+        long,
+        env = "GONGZHI_STREAM_REPLICAS",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(1..=5)
+    )]
+    pub stream_replicas: u8,
     #[command(flatten)]
     pub telemetry: TelemetryArgs,
 }

@@ -136,6 +136,8 @@ pub struct ServeConfig {
     pub drain_timeout: Duration,
     /// Name prefix of the durable consumers (one service deployment).
     pub consumer_prefix: String,
+    /// Copies of each JetStream stream in the NATS cluster (1 to 5).
+    pub stream_replicas: usize,
 }
 
 /// What tests replace when starting a service: the clock (production: the
@@ -166,6 +168,11 @@ pub async fn start_serve_with(
         None => residents_config()?,
     };
     let grids_config = grids_config()?;
+    let topology = BusTopology {
+        stream_replicas: config.stream_replicas,
+        ..BusTopology::with_prefix(&config.subject_prefix)
+    };
+    topology.validate().context("invalid bus settings")?;
     let clock = overrides.clock.unwrap_or_else(system_clock);
     let store = PostgresEventStore::connect(&config.database_url)
         .await
@@ -209,7 +216,6 @@ pub async fn start_serve_with(
         .await
         .context("failed to set up the nats connection")?;
     let jetstream = async_nats::jetstream::new(nats);
-    let topology = BusTopology::with_prefix(&config.subject_prefix);
 
     let mut tasks = JoinSet::new();
     let http_addr = spawn_extras(

@@ -3,6 +3,7 @@
 //! generation.
 
 use crate::handle::{Generations, ProjectionHandle, SqliteGeneration};
+use crate::notify::CheckpointListener;
 use crate::{Backend, Projection, ProjectionError};
 use gongzhi_eventstore::SharedEventStore;
 use sqlx::any::AnyPoolOptions;
@@ -13,7 +14,13 @@ use tokio::sync::RwLock;
 
 #[derive(Clone)]
 pub enum ReadModelDb {
-    Postgres { pool: AnyPool },
+    /// `listener` is this process's one connection listening for checkpoint
+    /// moves made by other processes (replicas) on the same database.
+    Postgres {
+        pool: AnyPool,
+        listener: Arc<CheckpointListener>,
+    },
+    /// Embedded mode: one process, so in-process wakeups suffice.
     Sqlite { dir: PathBuf },
 }
 
@@ -27,7 +34,8 @@ impl ReadModelDb {
         let mut registry = sqlx::migrate!("./migrations/postgres/registry");
         registry.set_ignore_missing(true);
         registry.run(&pool).await?;
-        Ok(Self::Postgres { pool })
+        let listener = CheckpointListener::start(url).await?;
+        Ok(Self::Postgres { pool, listener })
     }
 
     pub async fn sqlite(dir: impl Into<PathBuf>) -> Result<Self, ProjectionError> {
@@ -56,7 +64,7 @@ impl ReadModelDb {
         let name = projection.name();
         check_name(name)?;
         let generations = match self {
-            Self::Postgres { pool } => {
+            Self::Postgres { pool, listener } => {
                 sqlx::query(
                     "INSERT INTO projections.registry (name, active_generation) VALUES ($1, 1) \
                      ON CONFLICT (name) DO NOTHING",
@@ -71,7 +79,10 @@ impl ReadModelDb {
                 .fetch_one(pool)
                 .await?;
                 migrate_pg_generation(pool, projection.as_ref(), active).await?;
-                Generations::Postgres { pool: pool.clone() }
+                Generations::Postgres {
+                    pool: pool.clone(),
+                    listener: listener.clone(),
+                }
             }
             Self::Sqlite { dir } => {
                 let active = read_active_file(dir, name).await?;

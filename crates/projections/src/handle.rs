@@ -2,6 +2,7 @@
 //! queries from it.
 
 use crate::backend::schema_name;
+use crate::notify::{CheckpointListener, notify_in, wake};
 use crate::{Backend, Projection, ProjectionError, Source};
 use gongzhi_eventstore::{RecordedEvent, SharedEventStore};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
@@ -21,6 +22,7 @@ pub(crate) struct SqliteGeneration {
 pub(crate) enum Generations {
     Postgres {
         pool: AnyPool,
+        listener: Arc<CheckpointListener>,
     },
     Sqlite {
         dir: PathBuf,
@@ -40,9 +42,12 @@ pub(crate) struct Inner {
     pub sources: Vec<Source>,
     pub store: SharedEventStore,
     pub generations: Generations,
-    /// Highest position applied by this process, to wake read-your-writes
-    /// waiters without polling.
-    pub applied: watch::Sender<u64>,
+    /// Changed whenever the checkpoints may have moved (an apply or a rebuild
+    /// switch here, a notification from another process, a listener
+    /// reconnect), to wake read-your-writes waiters without polling.
+    pub checkpoint_moved: Arc<watch::Sender<u64>>,
+    /// Queries currently blocked in a read-your-writes wait.
+    pub waiting: watch::Sender<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,14 +69,18 @@ impl ProjectionHandle {
         generations: Generations,
     ) -> Self {
         let sources = projection.sources();
-        let (applied, _) = watch::channel(0);
+        let checkpoint_moved = Arc::new(watch::Sender::new(0));
+        if let Generations::Postgres { listener, .. } = &generations {
+            listener.register(projection.name(), &checkpoint_moved);
+        }
         Self {
             inner: Arc::new(Inner {
                 projection,
                 sources,
                 store,
                 generations,
-                applied,
+                checkpoint_moved,
+                waiting: watch::Sender::new(0),
             }),
         }
     }
@@ -98,7 +107,7 @@ impl ProjectionHandle {
             return Ok(false);
         };
         let applied = match &self.inner.generations {
-            Generations::Postgres { pool } => {
+            Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
                 let generation: i64 = sqlx::query_scalar(
                     "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
@@ -115,6 +124,10 @@ impl ProjectionHandle {
                     event,
                 )
                 .await?;
+                if applied {
+                    // Replicas sharing this database learn of it on commit.
+                    notify_in(&mut tx, self.name()).await?;
+                }
                 tx.commit().await?;
                 applied
             }
@@ -133,13 +146,9 @@ impl ProjectionHandle {
                 applied
             }
         };
-        self.inner.applied.send_if_modified(|highest| {
-            let moved = event.position > *highest;
-            if moved {
-                *highest = event.position;
-            }
-            moved
-        });
+        if applied {
+            wake(&self.inner.checkpoint_moved);
+        }
         Ok(applied)
     }
 
@@ -147,7 +156,7 @@ impl ProjectionHandle {
     /// queries resolve to it. Keep it short; it is a transaction.
     pub async fn read(&self) -> Result<Transaction<'static, Any>, ProjectionError> {
         match &self.inner.generations {
-            Generations::Postgres { pool } => {
+            Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
                 let generation = self.active_generation_pg(&mut tx).await?;
                 set_local_schema(&mut tx, self.name(), generation).await?;
@@ -162,7 +171,7 @@ impl ProjectionHandle {
 
     pub async fn generation(&self) -> Result<i64, ProjectionError> {
         match &self.inner.generations {
-            Generations::Postgres { pool } => {
+            Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
                 let generation = self.active_generation_pg(&mut tx).await?;
                 tx.commit().await?;

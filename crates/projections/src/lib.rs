@@ -10,12 +10,15 @@
 //!   the event store (not NATS, whose retention is finite) into the next
 //!   generation while the live one keeps serving, then switches atomically;
 //! - a query may pass a `$all` position and wait, bounded, until the
-//!   projection has applied every matching event up to it (read-your-writes).
+//!   projection has applied every matching event up to it (read-your-writes),
+//!   whichever process applied it: on PostgreSQL a checkpoint move is
+//!   announced with NOTIFY on commit and each process listens once.
 
 mod backend;
 mod error;
 mod handle;
 mod handler;
+mod notify;
 mod projection;
 mod rebuild;
 mod wait;
@@ -24,5 +27,6 @@ pub use backend::ReadModelDb;
 pub use error::ProjectionError;
 pub use handle::{ProjectionHandle, ProjectionStatus};
 pub use handler::ProjectionHandler;
+pub use notify::LISTENER_APPLICATION_NAME;
 pub use projection::{Backend, Projection, Source};
 pub use rebuild::RebuildProgress;

@@ -5,9 +5,14 @@
 //! checkpoint only moves on events it takes, so after the last matching event
 //! below `p` it may never reach `p`. The store is asked instead: caught up when
 //! no matching event lies between the checkpoint and `p`.
+//!
+//! The wait is woken when the checkpoints may have moved: by an apply in this
+//! process, or on PostgreSQL by another process's commit (see `notify`), so
+//! replicas sharing a consumer and a database each see the others' applies.
 
 use crate::{ProjectionError, ProjectionHandle};
 use std::time::Duration;
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 impl ProjectionHandle {
@@ -16,15 +21,19 @@ impl ProjectionHandle {
             return Ok(());
         }
         let deadline = Instant::now() + timeout;
-        let mut applied = self.inner.applied.subscribe();
+        let mut moved = self.inner.checkpoint_moved.subscribe();
+        let mut counted = None;
         loop {
-            // Mark the current value seen before checking, so an apply that
+            // Mark the current value seen before checking, so a move that
             // lands during the check still wakes the wait below.
-            applied.borrow_and_update();
+            moved.borrow_and_update();
             if self.caught_up(position).await? {
                 return Ok(());
             }
-            let woke = tokio::time::timeout_at(deadline, applied.changed()).await;
+            if counted.is_none() {
+                counted = Some(Waiting::start(&self.inner.waiting));
+            }
+            let woke = tokio::time::timeout_at(deadline, moved.changed()).await;
             if !matches!(woke, Ok(Ok(()))) {
                 return Err(ProjectionError::NotCaughtUp {
                     projection: self.name().to_owned(),
@@ -33,6 +42,13 @@ impl ProjectionHandle {
                 });
             }
         }
+    }
+
+    /// How many queries are blocked in [`Self::wait_for`] right now, having
+    /// found the projection behind. For metrics, and for tests that must know
+    /// a waiter is parked before they apply the event it waits for.
+    pub fn waiting(&self) -> watch::Receiver<usize> {
+        self.inner.waiting.subscribe()
     }
 
     pub async fn caught_up(&self, position: u64) -> Result<bool, ProjectionError> {
@@ -52,5 +68,22 @@ impl ProjectionHandle {
             }
         }
         Ok(true)
+    }
+}
+
+/// Counts one waiter for as long as it lives, including when the waiting
+/// query is cancelled.
+struct Waiting<'a>(&'a watch::Sender<usize>);
+
+impl<'a> Waiting<'a> {
+    fn start(gauge: &'a watch::Sender<usize>) -> Self {
+        gauge.send_modify(|n| *n += 1);
+        Self(gauge)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
     }
 }

@@ -1,7 +1,7 @@
 //! Why a relay pass stopped. Only [`RelayErrorKind::InvalidConfig`] ends
 //! [`super::Relay::run`]; every other error is retried from the checkpoint.
 
-use crate::topology::TopologyError;
+use crate::topology::{TopologyError, TopologyErrorKind};
 use gongzhi_eventstore::StoreError;
 use std::time::Duration;
 use uuid::Uuid;
@@ -57,6 +57,11 @@ impl RelayError {
     pub fn kind(&self) -> RelayErrorKind {
         match self {
             Self::InvalidConfig(_) => RelayErrorKind::InvalidConfig,
+            // Stream settings the servers can never satisfy (replicas
+            // without a cluster): retrying would only hide them.
+            Self::Topology(error) if error.kind() == TopologyErrorKind::InvalidConfig => {
+                RelayErrorKind::InvalidConfig
+            }
             Self::Store(_) | Self::SubscriptionEnded => RelayErrorKind::Store,
             Self::Topology(_)
             | Self::StreamState { .. }

@@ -157,6 +157,7 @@ impl Relay {
         loop {
             match self.run_pass(&shutdown, &mut backoff).await {
                 Ok(()) => return Ok(()),
+                Err(error) if error.kind() == RelayErrorKind::InvalidConfig => return Err(error),
                 Err(error) => {
                     tracing::warn!(
                         relay = %self.config.name,

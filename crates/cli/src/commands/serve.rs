@@ -36,6 +36,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         max_wait: Duration::from_millis(args.max_wait_ms),
         drain_timeout: Duration::from_secs(args.drain_seconds),
         consumer_prefix: label.to_owned(),
+        stream_replicas: usize::from(args.stream_replicas),
     };
     let started = start_serve(config, shutdown).await?;
     tracing::info!(addr = %started.addr, service = label, "serving");

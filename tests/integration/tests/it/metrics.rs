@@ -75,6 +75,7 @@ async fn a_scrape_shows_every_metric_the_runbook_names() -> anyhow::Result<()> {
             max_wait: Duration::from_secs(5),
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix,
+            stream_replicas: 1,
         },
         shutdown.clone(),
     )

@@ -3,6 +3,8 @@
 //! consumer -> projection -> gRPC query that reads its own write. And the
 //! same in the embedded `gongzhi dev` mode.
 
+mod replicas;
+
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
 use gongzhi_cli::args::ServiceName;
@@ -52,6 +54,7 @@ impl Platform {
                 max_wait: Duration::from_secs(2),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
+                stream_replicas: 1,
             },
             shutdown.clone(),
         )

@@ -2,6 +2,8 @@
 //! mode): checkpoint in the same transaction, rebuild while serving,
 //! read-your-writes.
 
+mod replicas;
+
 use crate::support::pg::fresh_database;
 use gongzhi_eventstore::{
     EventData, EventMetadata, ExpectedRevision, PostgresEventStore, SharedEventStore,

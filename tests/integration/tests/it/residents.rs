@@ -72,6 +72,7 @@ impl Residents {
                 max_wait: Duration::from_secs(5),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix.clone(),
+                stream_replicas: 1,
             },
             overrides,
             shutdown.clone(),

@@ -50,6 +50,7 @@ async fn a_reported_case_is_read_back_through_nats() -> anyhow::Result<()> {
             max_wait: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix,
+            stream_replicas: 1,
         },
         shutdown.clone(),
     )

@@ -46,6 +46,7 @@ async fn start_both() -> anyhow::Result<Residents> {
             max_wait: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
+            stream_replicas: 1,
         },
         shutdown.clone(),
     )

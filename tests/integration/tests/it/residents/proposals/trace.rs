@@ -48,6 +48,7 @@ async fn a_complaint_and_its_grid_case_form_one_trace() -> anyhow::Result<()> {
         max_wait: Duration::from_secs(30),
         drain_timeout: Duration::from_secs(5),
         consumer_prefix: prefix.clone(),
+        stream_replicas: 1,
     };
     let master_key = MasterKey::generate()?.expose_base64();
     let residents = start_serve(

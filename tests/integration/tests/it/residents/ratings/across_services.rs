@@ -39,6 +39,7 @@ async fn start_residents_and_grids() -> anyhow::Result<Residents> {
             max_wait: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
+            stream_replicas: 1,
         },
         shutdown.clone(),
     )
