@@ -88,6 +88,7 @@ impl Property {
                 max_wait: Duration::from_secs(10),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
+                stream_replicas: 1,
             },
             ServeOverrides {
                 clock: Some(Arc::new(clock.clone())),
