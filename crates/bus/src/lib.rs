@@ -14,6 +14,7 @@
 
 pub mod backoff;
 pub mod cloudevents;
+pub mod dead_letters;
 pub mod consumer;
 pub mod handler;
 pub mod in_process;

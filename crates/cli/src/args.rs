@@ -30,6 +30,12 @@ pub enum Command {
     /// Inspect and rebuild read models.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
+    /// Rotate the master key that wraps every person's data key.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// List and replay dead-lettered messages (the GONGZHI_DLQ stream).
+    #[command(subcommand)]
+    Dlq(DlqCommand),
     /// Issue a bearer token (development and tests; production tokens come from the city's identity provider).
     Token(TokenArgs),
     /// Measure the platform against its physical baselines.
@@ -189,4 +195,57 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         appends: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Re-wrap every data key under a new master key, online; run again to resume.
+    Rotate(RotateKeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateKeysArgs {
+    #[arg(long, env = "GONGZHI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+    /// The new master key (base64 of 32 bytes), as the services will run with it.
+    #[arg(long, env = "GONGZHI_MASTER_KEY", hide_env_values = true)]
+    pub master_key: String,
+    /// The master key the data keys are wrapped under now.
+    #[arg(long, env = "GONGZHI_PREVIOUS_MASTER_KEY", hide_env_values = true)]
+    pub previous_master_key: String,
+    /// Keys read per query.
+    #[arg(long, default_value_t = 500)]
+    pub batch_size: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Dead letters in stream order: sequence, consumer, original subject, deliveries, reason.
+    List(DlqListArgs),
+    /// Publish dead letters back to their original subject, then delete them from the DLQ.
+    Replay(DlqReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DlqListArgs {
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// Only the dead letters of this durable consumer.
+    #[arg(long)]
+    pub consumer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// DLQ stream sequences to replay (from `gongzhi dlq list`).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub sequences: Vec<u64>,
+    /// Replay every dead letter of `--consumer`.
+    #[arg(long, requires = "consumer")]
+    pub all: bool,
+    /// Durable consumer whose dead letters `--all` replays.
+    #[arg(long)]
+    pub consumer: Option<String>,
 }
