@@ -14,8 +14,8 @@
 
 pub mod backoff;
 pub mod cloudevents;
-pub mod dead_letters;
 pub mod consumer;
+pub mod dead_letters;
 pub mod handler;
 pub mod in_process;
 pub mod relay;

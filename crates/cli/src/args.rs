@@ -33,7 +33,7 @@ pub enum Command {
     /// Rotate the master key that wraps every person's data key.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// List and replay dead-lettered messages (the GONGZHI_DLQ stream).
+    /// List and discard dead-lettered messages (the GONGZHI_DLQ stream).
     #[command(subcommand)]
     Dlq(DlqCommand),
     /// Issue a bearer token (development and tests; production tokens come from the city's identity provider).
@@ -222,8 +222,8 @@ pub struct RotateKeysArgs {
 pub enum DlqCommand {
     /// Dead letters in stream order: sequence, consumer, original subject, deliveries, reason.
     List(DlqListArgs),
-    /// Publish dead letters back to their original subject, then delete them from the DLQ.
-    Replay(DlqReplayArgs),
+    /// Delete a consumer's dead letters once its read model was rebuilt (`gongzhi projections rebuild`).
+    Discard(DlqDiscardArgs),
 }
 
 #[derive(Debug, Args)]
@@ -236,16 +236,16 @@ pub struct DlqListArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DlqReplayArgs {
+pub struct DlqDiscardArgs {
     #[command(flatten)]
     pub nats: NatsArgs,
-    /// DLQ stream sequences to replay (from `gongzhi dlq list`).
+    /// The durable consumer the dead letters belong to (`gongzhi dlq list` shows it).
+    #[arg(long)]
+    pub consumer: String,
+    /// DLQ stream sequences to delete (from `gongzhi dlq list`).
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub sequences: Vec<u64>,
-    /// Replay every dead letter of `--consumer`.
-    #[arg(long, requires = "consumer")]
-    pub all: bool,
-    /// Durable consumer whose dead letters `--all` replays.
+    /// Delete every dead letter of `--consumer`.
     #[arg(long)]
-    pub consumer: Option<String>,
+    pub all: bool,
 }

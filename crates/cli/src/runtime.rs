@@ -414,10 +414,11 @@ pub async fn postgres_vault(database_url: &str, master_key: Option<&str>) -> any
         .context("failed to migrate the key store")?;
     // Set only while `gongzhi keys rotate` moves the keys to `master_key`.
     let previous = match std::env::var(PREVIOUS_MASTER_KEY_ENV) {
-        Ok(raw) if !raw.trim().is_empty() => Some(
-            MasterKey::from_base64(&raw)
-                .with_context(|| format!("{PREVIOUS_MASTER_KEY_ENV} is not a base64 32-byte key"))?,
-        ),
+        Ok(raw) if !raw.trim().is_empty() => {
+            Some(MasterKey::from_base64(&raw).with_context(|| {
+                format!("{PREVIOUS_MASTER_KEY_ENV} is not a base64 32-byte key")
+            })?)
+        }
         _ => None,
     };
     Vault::load(

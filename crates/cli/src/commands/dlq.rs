@@ -1,8 +1,9 @@
-//! `gongzhi dlq list|replay`: the dead-letter stream, read and replayed
-//! through `gongzhi_bus::dead_letters` (which explains the message ids).
+//! `gongzhi dlq list|discard`: the dead-letter stream, read and cleaned up
+//! through `gongzhi_bus::dead_letters` (which explains why a read model is
+//! rebuilt instead of a dead letter replayed).
 
-use crate::args::{DlqListArgs, DlqReplayArgs, NatsArgs};
-use anyhow::{Context, bail};
+use crate::args::{DlqDiscardArgs, DlqListArgs, NatsArgs};
+use anyhow::Context;
 use async_nats::jetstream;
 use gongzhi_bus::BusTopology;
 use gongzhi_bus::dead_letters;
@@ -43,13 +44,10 @@ pub async fn list(args: DlqListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn replay(args: DlqReplayArgs) -> anyhow::Result<()> {
+pub async fn discard(args: DlqDiscardArgs) -> anyhow::Result<()> {
     let (jetstream, topology) = connect(&args.nats).await?;
     let sequences = if args.all {
-        let Some(consumer) = args.consumer.as_deref() else {
-            bail!("--all needs --consumer");
-        };
-        dead_letters::list(&jetstream, &topology, Some(consumer))
+        dead_letters::list(&jetstream, &topology, Some(&args.consumer))
             .await?
             .into_iter()
             .map(|letter| letter.sequence)
@@ -57,23 +55,20 @@ pub async fn replay(args: DlqReplayArgs) -> anyhow::Result<()> {
     } else {
         args.sequences
     };
-    for sequence in sequences {
-        let replayed = dead_letters::replay(&jetstream, &topology, sequence)
+    for sequence in &sequences {
+        let letter = dead_letters::discard(&jetstream, &topology, &args.consumer, *sequence)
             .await
-            .with_context(|| format!("replay of dead letter {sequence} failed"))?;
-        let how = if replayed.duplicate {
-            "already replayed before"
-        } else {
-            "replayed"
-        };
+            .with_context(|| format!("dead letter {sequence} was not discarded"))?;
         println!(
-            "{sequence}: {how} to {} ({} #{}) for {}; deleted from {}",
-            replayed.dead_letter.original_subject,
-            replayed.stream,
-            replayed.stream_sequence,
-            replayed.dead_letter.consumer,
-            topology.dlq_stream_name()
+            "{sequence}: discarded ({}, {})",
+            letter.original_subject,
+            letter.event_id.as_deref().unwrap_or("no event id")
         );
     }
+    println!(
+        "{} dead letter(s) of {} discarded",
+        sequences.len(),
+        args.consumer
+    );
     Ok(())
 }
