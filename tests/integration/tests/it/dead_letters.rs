@@ -12,7 +12,6 @@ use gongzhi_bus::dead_letters::{self, DeadLetterError};
 use gongzhi_bus::{BusTopology, Consumer, ConsumerConfig, EventHandler, HandlerError};
 use gongzhi_eventstore::RecordedEvent;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -21,21 +20,20 @@ use uuid::Uuid;
 const WAIT: Duration = Duration::from_secs(30);
 const DURABLE: &str = "replay-test";
 
-/// Fails `poison` while `broken` holds; reports every event it handled.
-struct FlakyHandler {
+/// Always fails `poison`; reports every event it handled.
+struct PoisonHandler {
     poison: Uuid,
-    broken: AtomicBool,
     handled: mpsc::UnboundedSender<Uuid>,
 }
 
 #[gongzhi_bus::async_trait]
-impl EventHandler for FlakyHandler {
+impl EventHandler for PoisonHandler {
     fn name(&self) -> &str {
-        "flaky"
+        "poison"
     }
 
     async fn handle(&self, event: &RecordedEvent) -> Result<(), HandlerError> {
-        if event.event_id == self.poison && self.broken.load(Ordering::SeqCst) {
+        if event.event_id == self.poison {
             return Err(HandlerError::retryable("the handler is broken"));
         }
         let _ = self.handled.send(event.event_id);
@@ -83,16 +81,15 @@ async fn a_dead_lettered_event_is_listed_and_discarded() -> anyhow::Result<()> {
     let poison = &events[2];
 
     let (report, mut handled) = mpsc::unbounded_channel();
-    let handler = Arc::new(FlakyHandler {
+    let handler = Arc::new(PoisonHandler {
         poison: poison.event_id,
-        broken: AtomicBool::new(true),
         handled: report,
     });
     let mut config = ConsumerConfig::for_context(&topology, CONTEXT, DURABLE);
     config.max_deliver = 3;
     config.backoff = vec![Duration::from_millis(20), Duration::from_millis(50)];
     config.fetch_expires = Duration::from_secs(1);
-    let consumer = Consumer::new(jetstream.clone(), config, handler.clone());
+    let consumer = Consumer::new(jetstream.clone(), config, handler);
     let stats = consumer.stats();
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(consumer.run(shutdown.clone()));
