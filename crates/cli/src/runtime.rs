@@ -428,7 +428,7 @@ pub async fn postgres_vault(database_url: &str, master_key: Option<&str>) -> any
         KeyCacheConfig::default(),
     )
     .await
-    .context("GONGZHI_MASTER_KEY does not fit the stored keys")
+    .context("failed to open the vault with GONGZHI_MASTER_KEY")
 }
 
 /// The master key before a rotation: keys still wrapped under it keep opening.
