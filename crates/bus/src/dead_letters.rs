@@ -11,8 +11,8 @@
 //! replay would not help a projection anyway: every durable consumer in the
 //! platform feeds a projection whose checkpoint has passed the dead event,
 //! so it would be skipped. A read model that missed an event is rebuilt from
-//! the store (`gongzhi projections rebuild`), which applies the event with
-//! the fixed code; then its dead letters are discarded here.
+//! the store, which applies the event with the fixed code, in order; then
+//! its dead letters are discarded here (`gongzhi dlq replay` does both).
 
 use crate::cloudevents::{self, POSITION};
 use crate::consumer::{DLQ_CONSUMER, DLQ_DELIVERIES, DLQ_ORIGINAL_SUBJECT, DLQ_REASON};

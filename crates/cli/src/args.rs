@@ -33,7 +33,7 @@ pub enum Command {
     /// Rotate the master key that wraps every person's data key.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// List and discard dead-lettered messages (the GONGZHI_DLQ stream).
+    /// List, replay (by rebuilding) and discard dead-lettered messages (the GONGZHI_DLQ stream).
     #[command(subcommand)]
     Dlq(DlqCommand),
     /// Issue a bearer token (development and tests; production tokens come from the city's identity provider).
@@ -222,8 +222,21 @@ pub struct RotateKeysArgs {
 pub enum DlqCommand {
     /// Dead letters in stream order: sequence, consumer, original subject, deliveries, reason.
     List(DlqListArgs),
+    /// Re-apply a consumer's dead letters: rebuild the read model behind it from the event store, then discard them.
+    Replay(DlqReplayArgs),
     /// Delete a consumer's dead letters once its read model was rebuilt (`gongzhi projections rebuild`).
     Discard(DlqDiscardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// The durable consumer whose dead letters to re-apply (`gongzhi dlq list` shows it).
+    #[arg(long)]
+    pub consumer: String,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 
 pub mod delivery;
 mod dev;
-mod dlq;
+pub mod dlq;
 mod keys;
 mod migrate;
 mod projections;
@@ -27,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Keys(KeysCommand::Rotate(args)) => keys::rotate(args).await,
         Command::Dlq(DlqCommand::List(args)) => dlq::list(args).await,
+        Command::Dlq(DlqCommand::Replay(args)) => dlq::replay(args).await,
         Command::Dlq(DlqCommand::Discard(args)) => dlq::discard(args).await,
         Command::Token(args) => token::run(args).await,
         Command::Bench(BenchCommand::Store {
