@@ -84,7 +84,8 @@ pub use master_key::{MasterKey, MasterKeyError, MasterKeyErrorKind};
 pub use rotation::{RotationProgress, rotate_master_key};
 pub use sealed::{Sealed, SealedFormatError, SealedFormatErrorKind};
 pub use store::{
-    KeyRecord, KeyState, KeyStore, MemoryKeyStore, PostgresKeyStore, SharedKeyStore, SqliteKeyStore,
+    KeyRecord, KeyReplacement, KeyState, KeyStore, MemoryKeyStore, PostgresKeyStore,
+    SharedKeyStore, SqliteKeyStore,
 };
 pub use subject::{InvalidSubjectId, Subject, SubjectId};
 pub use vault::{ErasureReceipt, MAX_PLAINTEXT_LEN, Opened, Vault};

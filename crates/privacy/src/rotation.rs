@@ -3,8 +3,9 @@
 //! untouched, because the data keys themselves stay the same.
 //!
 //! Contract:
-//! - Online: each key is replaced by one compare-and-swap statement, so a
-//!   concurrent erasure wins (the row is left erased) and services that hold
+//! - Online: each key is replaced by compare and swap (a batch per
+//!   statement where the backend can), so a concurrent erasure wins (the
+//!   row is left erased) and services that hold
 //!   the new key plus the previous one ([`crate::Vault::load`]) keep sealing
 //!   and opening throughout.
 //! - Refuses before changing anything when the previous key does not open
@@ -20,7 +21,7 @@
 use crate::cipher::wrap_data_key;
 use crate::error::PrivacyError;
 use crate::master_key::MasterKey;
-use crate::store::KeyStore;
+use crate::store::{KeyReplacement, KeyStore};
 use crate::subject::SubjectId;
 use crate::vault::{Keks, index_key_subject};
 
@@ -75,6 +76,7 @@ pub async fn rotate_master_key(
             break;
         };
         after = Some(last.clone());
+        let mut replacements = Vec::new();
         for (subject, wrapped) in batch {
             counts.checked += 1;
             if only_next.unwrap(&subject, &wrapped).is_ok() {
@@ -82,17 +84,22 @@ pub async fn rotate_master_key(
                 continue;
             }
             // Checked for the first such key above; a later one that still
-            // fails is a corrupt row or a third key: stop, name it.
+            // fails is a corrupt row or a third key: stop, name it. Keys of
+            // this batch are not written then, earlier batches are.
             let data_key = only_previous.unwrap(&subject, &wrapped)?;
-            let rewrapped = wrap_data_key(&next_kek, &subject, &data_key)?;
-            if store
-                .replace_wrapped_key(&subject, &wrapped, &rewrapped)
-                .await?
-            {
-                counts.rewrapped += 1;
-            } else {
-                counts.skipped += 1;
-            }
+            let replacement = wrap_data_key(&next_kek, &subject, &data_key)?;
+            replacements.push(KeyReplacement {
+                subject,
+                current: wrapped,
+                replacement,
+            });
+        }
+        if !replacements.is_empty() {
+            let replaced = store.replace_wrapped_keys(&replacements).await?;
+            let replaced = u64::try_from(replaced.len()).unwrap_or(u64::MAX);
+            let attempted = u64::try_from(replacements.len()).unwrap_or(u64::MAX);
+            counts.rewrapped += replaced;
+            counts.skipped += attempted.saturating_sub(replaced);
         }
         counts.total = counts.total.max(counts.checked);
         progress(&counts);

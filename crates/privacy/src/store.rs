@@ -73,6 +73,24 @@ pub trait KeyStore: Send + Sync + 'static {
         replacement: &[u8],
     ) -> Result<bool, PrivacyError>;
 
+    /// [`Self::replace_wrapped_key`] for many keys; returns the subjects
+    /// whose key was replaced. Backends may do it in one statement.
+    async fn replace_wrapped_keys(
+        &self,
+        replacements: &[KeyReplacement],
+    ) -> Result<Vec<SubjectId>, PrivacyError> {
+        let mut replaced = Vec::new();
+        for r in replacements {
+            if self
+                .replace_wrapped_key(&r.subject, &r.current, &r.replacement)
+                .await?
+            {
+                replaced.push(r.subject.clone());
+            }
+        }
+        Ok(replaced)
+    }
+
     /// The index key wrapped under the key-encryption key, once a rotation
     /// stored it (see [`crate::rotation`]); `None` before the first rotation.
     async fn find_index_key(&self) -> Result<Option<Vec<u8>>, PrivacyError>;
@@ -84,6 +102,14 @@ pub trait KeyStore: Send + Sync + 'static {
         current: Option<&[u8]>,
         replacement: &[u8],
     ) -> Result<bool, PrivacyError>;
+}
+
+/// One compare-and-swap of [`KeyStore::replace_wrapped_keys`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyReplacement {
+    pub subject: SubjectId,
+    pub current: Vec<u8>,
+    pub replacement: Vec<u8>,
 }
 
 /// Subject ids read back from a table were written by this code.

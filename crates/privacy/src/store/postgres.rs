@@ -1,7 +1,7 @@
 //! The key table in PostgreSQL, schema `privacy` (migrations in
 //! `migrations/postgres`). Usually shares the pool of the event store.
 
-use super::{KeyRecord, KeyStore, stored_subject};
+use super::{KeyRecord, KeyReplacement, KeyStore, stored_subject};
 use crate::error::PrivacyError;
 use crate::subject::{Subject, SubjectId};
 use chrono::{DateTime, Utc};
@@ -170,6 +170,33 @@ impl KeyStore for PostgresKeyStore {
         .await
         .map_err(PrivacyError::from_sqlx)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn replace_wrapped_keys(
+        &self,
+        replacements: &[KeyReplacement],
+    ) -> Result<Vec<SubjectId>, PrivacyError> {
+        // One statement per batch: a rotation of many keys is bound by
+        // commits, not by the cipher. Each row is still compared and swapped.
+        let subjects: Vec<&str> = replacements.iter().map(|r| r.subject.as_str()).collect();
+        let currents: Vec<&[u8]> = replacements.iter().map(|r| r.current.as_slice()).collect();
+        let news: Vec<&[u8]> = replacements
+            .iter()
+            .map(|r| r.replacement.as_slice())
+            .collect();
+        let replaced: Vec<String> = sqlx::query_scalar(
+            "UPDATE privacy.subject_keys AS k SET wrapped_key = v.replacement \
+             FROM UNNEST($1::text[], $2::bytea[], $3::bytea[]) AS v(subject_id, current, replacement) \
+             WHERE k.subject_id = v.subject_id AND k.wrapped_key = v.current \
+             RETURNING k.subject_id",
+        )
+        .bind(subjects)
+        .bind(currents)
+        .bind(news)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        replaced.iter().map(|id| stored_subject(id)).collect()
     }
 
     async fn find_index_key(&self) -> Result<Option<Vec<u8>>, PrivacyError> {

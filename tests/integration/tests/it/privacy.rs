@@ -17,8 +17,8 @@ use std::time::Duration;
 
 mod rotation;
 pub use rotation::{
-    a_wrong_previous_key_is_refused_and_changes_nothing, rotating_again_changes_nothing,
-    rotation_reopens_sealed_values_under_the_new_key_only,
+    a_batch_swap_skips_keys_changed_meanwhile, a_wrong_previous_key_is_refused_and_changes_nothing,
+    rotating_again_changes_nothing, rotation_reopens_sealed_values_under_the_new_key_only,
     services_holding_both_keys_serve_during_the_rotation,
 };
 
@@ -287,6 +287,7 @@ macro_rules! privacy_tests {
                 rotating_again_changes_nothing,
                 a_wrong_previous_key_is_refused_and_changes_nothing,
                 services_holding_both_keys_serve_during_the_rotation,
+                a_batch_swap_skips_keys_changed_meanwhile,
             );
         }
     };

@@ -6,8 +6,8 @@
 use super::{kind, master_key, resident};
 use gongzhi_kernel::DistrictCode;
 use gongzhi_privacy::{
-    KeyCacheConfig, MasterKey, Opened, PrivacyErrorKind, SharedKeyStore, SubjectId, Vault,
-    rotate_master_key,
+    KeyCacheConfig, KeyReplacement, MasterKey, Opened, PrivacyErrorKind, SharedKeyStore, SubjectId,
+    Vault, rotate_master_key,
 };
 
 /// Everything a rotation may change: every key row and the index key.
@@ -169,6 +169,42 @@ pub async fn services_holding_both_keys_serve_during_the_rotation(
     assert_eq!(
         after.open(&late.id, "phone", &late_sealed).await?,
         Opened::Plain(b"2".to_vec())
+    );
+    Ok(())
+}
+
+pub async fn a_batch_swap_skips_keys_changed_meanwhile(
+    store: SharedKeyStore,
+) -> anyhow::Result<()> {
+    let vault = Vault::new(store.clone(), &master_key(1));
+    let (kept, erased) = (resident("110105")?, resident("110105")?);
+    vault.seal(&kept, "phone", b"1").await?;
+    vault.seal(&erased, "phone", b"2").await?;
+    let read = store.active_after(None, 10).await?;
+    vault.erase(&erased).await?;
+
+    let replacements: Vec<KeyReplacement> = read
+        .into_iter()
+        .map(|(subject, current)| KeyReplacement {
+            replacement: vec![9; current.len()],
+            subject,
+            current,
+        })
+        .collect();
+    let replaced = store.replace_wrapped_keys(&replacements).await?;
+    assert_eq!(replaced, vec![kept.id.clone()]);
+    assert!(
+        store
+            .active_after(None, 10)
+            .await?
+            .iter()
+            .all(|(s, _)| *s == kept.id)
+    );
+    assert!(vault.is_erased(&erased.id).await?, "the erasure won");
+    assert_eq!(
+        store.replace_wrapped_keys(&replacements).await?,
+        vec![],
+        "a second swap finds nothing unchanged"
     );
     Ok(())
 }
