@@ -15,6 +15,7 @@
 pub mod backoff;
 pub mod cloudevents;
 pub mod consumer;
+pub mod dead_letters;
 pub mod handler;
 pub mod in_process;
 pub mod relay;

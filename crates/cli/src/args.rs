@@ -30,6 +30,12 @@ pub enum Command {
     /// Inspect and rebuild read models.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
+    /// Rotate the master key that wraps every person's data key.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// List, replay (by rebuilding) and discard dead-lettered messages (the GONGZHI_DLQ stream).
+    #[command(subcommand)]
+    Dlq(DlqCommand),
     /// Issue a bearer token (development and tests; production tokens come from the city's identity provider).
     Token(TokenArgs),
     /// Measure the platform against its physical baselines.
@@ -201,4 +207,70 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         appends: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Re-wrap every data key under a new master key, online; run again to resume.
+    Rotate(RotateKeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateKeysArgs {
+    #[arg(long, env = "GONGZHI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+    /// The new master key (base64 of 32 bytes), as the services will run with it.
+    #[arg(long, env = "GONGZHI_MASTER_KEY", hide_env_values = true)]
+    pub master_key: String,
+    /// The master key the data keys are wrapped under now.
+    #[arg(long, env = "GONGZHI_PREVIOUS_MASTER_KEY", hide_env_values = true)]
+    pub previous_master_key: String,
+    /// Keys read per query.
+    #[arg(long, default_value_t = 500)]
+    pub batch_size: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Dead letters in stream order: sequence, consumer, original subject, deliveries, reason.
+    List(DlqListArgs),
+    /// Re-apply a consumer's dead letters: rebuild the read model behind it from the event store, then discard them.
+    Replay(DlqReplayArgs),
+    /// Delete a consumer's dead letters once its read model was rebuilt (`gongzhi projections rebuild`).
+    Discard(DlqDiscardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// The durable consumer whose dead letters to re-apply (`gongzhi dlq list` shows it).
+    #[arg(long)]
+    pub consumer: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DlqListArgs {
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// Only the dead letters of this durable consumer.
+    #[arg(long)]
+    pub consumer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DlqDiscardArgs {
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// The durable consumer the dead letters belong to (`gongzhi dlq list` shows it).
+    #[arg(long)]
+    pub consumer: String,
+    /// DLQ stream sequences to delete (from `gongzhi dlq list`).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub sequences: Vec<u64>,
+    /// Delete every dead letter of `--consumer`.
+    #[arg(long)]
+    pub all: bool,
 }

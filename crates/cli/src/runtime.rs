@@ -8,7 +8,9 @@ use crate::services::{ALL, ServiceDeps, host_services, needs_vault};
 use anyhow::Context;
 use gongzhi_bus::{BusTopology, Relay, RelayConfig};
 use gongzhi_eventstore::{PostgresEventStore, SharedEventStore, SqliteEventStore};
-use gongzhi_privacy::{KeyStore, MasterKey, PostgresKeyStore, SqliteKeyStore, Vault};
+use gongzhi_privacy::{
+    KeyCacheConfig, KeyStore, MasterKey, PostgresKeyStore, SqliteKeyStore, Vault,
+};
 use gongzhi_projections::{ProjectionHandle, ReadModelDb};
 use gongzhi_server::{AuthConfig, CITY_ADMIN_ROLE, Claims, HostConfig, ServiceHost, TokenIssuer};
 use std::net::SocketAddr;
@@ -416,8 +418,27 @@ pub async fn postgres_vault(database_url: &str, master_key: Option<&str>) -> any
         .migrate()
         .await
         .context("failed to migrate the key store")?;
-    Ok(Vault::new(Arc::new(key_store), &master_key))
+    // Set only while `gongzhi keys rotate` moves the keys to `master_key`.
+    let previous = match std::env::var(PREVIOUS_MASTER_KEY_ENV) {
+        Ok(raw) if !raw.trim().is_empty() => {
+            Some(MasterKey::from_base64(&raw).with_context(|| {
+                format!("{PREVIOUS_MASTER_KEY_ENV} is not a base64 32-byte key")
+            })?)
+        }
+        _ => None,
+    };
+    Vault::load(
+        Arc::new(key_store),
+        &master_key,
+        previous.as_ref(),
+        KeyCacheConfig::default(),
+    )
+    .await
+    .context("failed to open the vault with GONGZHI_MASTER_KEY")
 }
+
+/// The master key before a rotation: keys still wrapped under it keep opening.
+pub const PREVIOUS_MASTER_KEY_ENV: &str = "GONGZHI_PREVIOUS_MASTER_KEY";
 
 /// A random master key kept in the data dir: embedded mode only. Losing it
 /// loses every resident's personal data, exactly like an erasure.

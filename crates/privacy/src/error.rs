@@ -30,6 +30,10 @@ pub enum PrivacyError {
     /// corrupt.
     #[error("data key of subject {subject} does not unwrap under the configured master key")]
     KeyUnwrap { subject: SubjectId },
+    /// The master keys given do not fit the stored keys (a rotation's
+    /// previous key, or a service's key and previous key); nothing changed.
+    #[error("{what}")]
+    WrongMasterKey { what: String },
     /// A stored key row is not in a shape this code writes.
     #[error("key record of subject {subject} is corrupt: {reason}")]
     CorruptKeyRecord {
@@ -59,6 +63,7 @@ pub enum PrivacyErrorKind {
     DistrictMismatch,
     Decryption,
     KeyUnwrap,
+    WrongMasterKey,
     CorruptKeyRecord,
     InvalidField,
     Malformed,
@@ -77,6 +82,7 @@ impl PrivacyError {
             Self::DistrictMismatch { .. } => PrivacyErrorKind::DistrictMismatch,
             Self::Decryption { .. } => PrivacyErrorKind::Decryption,
             Self::KeyUnwrap { .. } => PrivacyErrorKind::KeyUnwrap,
+            Self::WrongMasterKey { .. } => PrivacyErrorKind::WrongMasterKey,
             Self::CorruptKeyRecord { .. } => PrivacyErrorKind::CorruptKeyRecord,
             Self::InvalidField { .. } => PrivacyErrorKind::InvalidField,
             Self::Malformed(_) => PrivacyErrorKind::Malformed,
@@ -102,6 +108,7 @@ impl PrivacyError {
             // read them is corruption or misconfiguration, not a bad request.
             PrivacyErrorKind::Decryption
             | PrivacyErrorKind::KeyUnwrap
+            | PrivacyErrorKind::WrongMasterKey
             | PrivacyErrorKind::CorruptKeyRecord
             | PrivacyErrorKind::Malformed
             | PrivacyErrorKind::Randomness

@@ -60,8 +60,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Not done here: master key rotation (re-wrapping every row under a new
-//! key); the version byte of wrapped keys leaves room for it.
+//! Master key rotation ([`rotation::rotate_master_key`], `gongzhi keys
+//! rotate`) re-wraps every data key under a new master key; the index key is
+//! kept, so keyed hashes never change.
 
 mod cipher;
 pub mod error;
@@ -69,6 +70,7 @@ mod key_cache;
 pub mod keyed_hash;
 pub mod masking;
 pub mod master_key;
+pub mod rotation;
 pub mod sealed;
 pub mod store;
 pub mod subject;
@@ -79,9 +81,11 @@ mod vault_tests;
 pub use error::{PrivacyError, PrivacyErrorKind};
 pub use key_cache::KeyCacheConfig;
 pub use master_key::{MasterKey, MasterKeyError, MasterKeyErrorKind};
+pub use rotation::{RotationProgress, rotate_master_key};
 pub use sealed::{Sealed, SealedFormatError, SealedFormatErrorKind};
 pub use store::{
-    KeyRecord, KeyState, KeyStore, MemoryKeyStore, PostgresKeyStore, SharedKeyStore, SqliteKeyStore,
+    KeyRecord, KeyReplacement, KeyState, KeyStore, MemoryKeyStore, PostgresKeyStore,
+    SharedKeyStore, SqliteKeyStore,
 };
 pub use subject::{InvalidSubjectId, Subject, SubjectId};
 pub use vault::{ErasureReceipt, MAX_PLAINTEXT_LEN, Opened, Vault};

@@ -51,6 +51,74 @@ pub trait KeyStore: Send + Sync + 'static {
     /// subject never had a key. Returns the row as stored afterwards.
     async fn erase(&self, subject: &Subject, now: DateTime<Utc>)
     -> Result<KeyRecord, PrivacyError>;
+
+    /// How many subjects hold a key (not erased): the work of a rotation.
+    async fn count_active(&self) -> Result<u64, PrivacyError>;
+
+    /// Up to `limit` subjects holding a key, in subject id order, after
+    /// `after` (from the start when `None`): a rotation pages with it.
+    async fn active_after(
+        &self,
+        after: Option<&SubjectId>,
+        limit: u32,
+    ) -> Result<Vec<(SubjectId, Vec<u8>)>, PrivacyError>;
+
+    /// Replaces the subject's wrapped key only while it is still `current`
+    /// (compare and swap, one statement); `false` when the row was erased or
+    /// rewritten meanwhile, which leaves it as it is.
+    async fn replace_wrapped_key(
+        &self,
+        subject: &SubjectId,
+        current: &[u8],
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError>;
+
+    /// [`Self::replace_wrapped_key`] for many keys; returns the subjects
+    /// whose key was replaced. Backends may do it in one statement.
+    async fn replace_wrapped_keys(
+        &self,
+        replacements: &[KeyReplacement],
+    ) -> Result<Vec<SubjectId>, PrivacyError> {
+        let mut replaced = Vec::new();
+        for r in replacements {
+            if self
+                .replace_wrapped_key(&r.subject, &r.current, &r.replacement)
+                .await?
+            {
+                replaced.push(r.subject.clone());
+            }
+        }
+        Ok(replaced)
+    }
+
+    /// The index key wrapped under the key-encryption key, once a rotation
+    /// stored it (see [`crate::rotation`]); `None` before the first rotation.
+    async fn find_index_key(&self) -> Result<Option<Vec<u8>>, PrivacyError>;
+
+    /// Stores the wrapped index key if the stored one is still `current`
+    /// (`None`: none stored yet); `false` when another writer came first.
+    async fn replace_index_key(
+        &self,
+        current: Option<&[u8]>,
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError>;
+}
+
+/// One compare-and-swap of [`KeyStore::replace_wrapped_keys`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyReplacement {
+    pub subject: SubjectId,
+    pub current: Vec<u8>,
+    pub replacement: Vec<u8>,
+}
+
+/// Subject ids read back from a table were written by this code.
+pub(crate) fn stored_subject(raw: &str) -> Result<SubjectId, PrivacyError> {
+    SubjectId::parse(raw).map_err(|_| {
+        PrivacyError::Backend(sqlx::Error::Decode(
+            format!("stored subject id {raw:?} is invalid").into(),
+        ))
+    })
 }
 
 #[derive(Clone, PartialEq, Eq)]

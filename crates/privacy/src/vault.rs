@@ -18,7 +18,7 @@
 //!   another district is [`PrivacyError::DistrictMismatch`].
 
 use crate::cipher::{decrypt, encrypt, new_data_key, unwrap_data_key, wrap_data_key};
-use crate::error::PrivacyError;
+use crate::error::{PrivacyError, PrivacyErrorKind};
 use crate::key_cache::{KeyCache, KeyCacheConfig};
 use crate::keyed_hash::{keyed_hash, to_hex};
 use crate::master_key::{KeyBytes, MasterKey};
@@ -44,6 +44,9 @@ pub struct Vault {
 struct Inner {
     store: SharedKeyStore,
     key_encryption_key: KeyBytes,
+    /// Of the master key before a rotation: unwraps keys the rotation has
+    /// not reached yet, never wraps.
+    previous_key_encryption_key: Option<KeyBytes>,
     index_key: KeyBytes,
     cache: KeyCache,
 }
@@ -80,9 +83,60 @@ impl Vault {
             inner: Arc::new(Inner {
                 store,
                 key_encryption_key: master_key.key_encryption_key(),
+                previous_key_encryption_key: None,
                 index_key: master_key.index_key(),
                 cache: KeyCache::new(cache),
             }),
+        }
+    }
+
+    /// The vault as services run it: the index key as a rotation stored it
+    /// (else derived from the previous master key if given, else from
+    /// `master_key`), and keys wrapped under `previous` still open, so
+    /// services keep working while `gongzhi keys rotate` runs. Refuses keys
+    /// that open neither the stored index key nor the first stored data key.
+    pub async fn load(
+        store: SharedKeyStore,
+        master_key: &MasterKey,
+        previous: Option<&MasterKey>,
+        cache: KeyCacheConfig,
+    ) -> Result<Self, PrivacyError> {
+        let key_encryption_key = master_key.key_encryption_key();
+        let previous_key_encryption_key = previous.map(MasterKey::key_encryption_key);
+        let keks = Keks {
+            current: &key_encryption_key,
+            previous: previous_key_encryption_key.as_ref(),
+        };
+        let index_key = match store.find_index_key().await? {
+            Some(wrapped) => keks.unwrap(&index_key_subject(), &wrapped).map_err(|_| {
+                PrivacyError::WrongMasterKey {
+                    what: "the stored index key opens under neither the master key nor the previous master key".into(),
+                }
+            })?,
+            None => previous.unwrap_or(master_key).index_key(),
+        };
+        if let Some((subject, wrapped)) = store.active_after(None, 1).await?.into_iter().next() {
+            keks.unwrap(&subject, &wrapped).map_err(|_| PrivacyError::WrongMasterKey {
+                what: format!(
+                    "the data key of subject {subject} opens under neither the master key nor the previous master key"
+                ),
+            })?;
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                key_encryption_key,
+                previous_key_encryption_key,
+                index_key,
+                cache: KeyCache::new(cache),
+            }),
+        })
+    }
+
+    fn keks(&self) -> Keks<'_> {
+        Keks {
+            current: &self.inner.key_encryption_key,
+            previous: self.inner.previous_key_encryption_key.as_ref(),
         }
     }
 
@@ -114,7 +168,7 @@ impl Vault {
                 subject: subject.id.clone(),
             });
         };
-        let data_key = unwrap_data_key(&self.inner.key_encryption_key, &subject.id, wrapped_key)?;
+        let data_key = self.keks().unwrap(&subject.id, wrapped_key)?;
         self.inner
             .cache
             .insert(&subject.id, &data_key, epoch, Instant::now());
@@ -213,12 +267,43 @@ impl Vault {
         let KeyState::Active { wrapped_key } = &record.state else {
             return Ok(None);
         };
-        let key = unwrap_data_key(&self.inner.key_encryption_key, subject, wrapped_key)?;
+        let key = self.keks().unwrap(subject, wrapped_key)?;
         self.inner
             .cache
             .insert(subject, &key, epoch, Instant::now());
         Ok(Some(key))
     }
+}
+
+/// The current key-encryption key and, during a rotation, the previous one.
+pub(crate) struct Keks<'a> {
+    pub current: &'a KeyBytes,
+    pub previous: Option<&'a KeyBytes>,
+}
+
+impl Keks<'_> {
+    pub(crate) fn unwrap(
+        &self,
+        subject: &SubjectId,
+        wrapped: &[u8],
+    ) -> Result<KeyBytes, PrivacyError> {
+        match (
+            unwrap_data_key(self.current, subject, wrapped),
+            self.previous,
+        ) {
+            (Err(error), Some(previous)) if error.kind() == PrivacyErrorKind::KeyUnwrap => {
+                unwrap_data_key(previous, subject, wrapped)
+            }
+            (result, _) => result,
+        }
+    }
+}
+
+/// The index key is wrapped like a data key, bound to this name instead of a
+/// subject id (it lives in its own table, so the name cannot collide).
+pub(crate) fn index_key_subject() -> SubjectId {
+    SubjectId::parse("gongzhi/index-key/v1")
+        .unwrap_or_else(|_| unreachable!("the name is a valid subject id"))
 }
 
 fn check_district(record: &KeyRecord, requested: &DistrictCode) -> Result<(), PrivacyError> {

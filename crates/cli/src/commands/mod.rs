@@ -2,6 +2,8 @@
 
 pub mod delivery;
 mod dev;
+pub mod dlq;
+mod keys;
 mod migrate;
 mod projections;
 mod serve;
@@ -9,7 +11,9 @@ mod tail;
 mod telemetry;
 mod token;
 
-use crate::args::{BenchCommand, Cli, Command, EventsCommand, ProjectionsCommand};
+use crate::args::{
+    BenchCommand, Cli, Command, DlqCommand, EventsCommand, KeysCommand, ProjectionsCommand,
+};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -21,6 +25,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Projections(ProjectionsCommand::Rebuild { name, database }) => {
             projections::rebuild(&name, database).await
         }
+        Command::Keys(KeysCommand::Rotate(args)) => keys::rotate(args).await,
+        Command::Dlq(DlqCommand::List(args)) => dlq::list(args).await,
+        Command::Dlq(DlqCommand::Replay(args)) => dlq::replay(args).await,
+        Command::Dlq(DlqCommand::Discard(args)) => dlq::discard(args).await,
         Command::Token(args) => token::run(args).await,
         Command::Bench(BenchCommand::Store {
             database_url,

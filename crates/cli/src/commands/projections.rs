@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Arc;
 use std::time::Duration;
 
-async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<ProjectionHandle>)> {
+pub(crate) async fn open(
+    args: &DatabaseArgs,
+) -> anyhow::Result<(SharedEventStore, Vec<ProjectionHandle>)> {
     let store: SharedEventStore = Arc::new(
         PostgresEventStore::connect(&args.database_url)
             .await
@@ -62,6 +64,14 @@ pub async fn rebuild(name: &str, args: DatabaseArgs) -> anyhow::Result<()> {
     let Some(projection) = projections.into_iter().find(|p| p.name() == name) else {
         bail!("no projection named {name:?}; `gongzhi projections status` lists them");
     };
+    let generation = rebuild_with_progress(&projection).await?;
+    println!("{name}: generation {generation} is live");
+    Ok(())
+}
+
+/// Rebuilds one read model, drawing a progress bar; returns the new generation.
+pub async fn rebuild_with_progress(projection: &ProjectionHandle) -> anyhow::Result<i64> {
+    let name = projection.name();
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
@@ -79,6 +89,5 @@ pub async fn rebuild(name: &str, args: DatabaseArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("failed to rebuild {name}"))?;
     bar.finish_with_message(format!("rebuilt {name}"));
-    println!("{name}: generation {generation} is live");
-    Ok(())
+    Ok(generation)
 }

@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 #[derive(Debug, Default)]
 pub struct MemoryKeyStore {
     rows: Mutex<HashMap<SubjectId, KeyRecord>>,
+    index_key: Mutex<Option<Vec<u8>>>,
 }
 
 impl MemoryKeyStore {
@@ -73,5 +74,76 @@ impl KeyStore for MemoryKeyStore {
             record.state = KeyState::Erased { erased_at: now };
         }
         Ok(record.clone())
+    }
+
+    async fn count_active(&self) -> Result<u64, PrivacyError> {
+        let rows = self.rows();
+        let active = rows
+            .values()
+            .filter(|r| matches!(r.state, KeyState::Active { .. }))
+            .count();
+        Ok(u64::try_from(active).unwrap_or(u64::MAX))
+    }
+
+    async fn active_after(
+        &self,
+        after: Option<&SubjectId>,
+        limit: u32,
+    ) -> Result<Vec<(SubjectId, Vec<u8>)>, PrivacyError> {
+        let rows = self.rows();
+        let mut active: Vec<(SubjectId, Vec<u8>)> = rows
+            .values()
+            .filter(|r| after.is_none_or(|after| r.subject.as_str() > after.as_str()))
+            .filter_map(|r| match &r.state {
+                KeyState::Active { wrapped_key } => Some((r.subject.clone(), wrapped_key.clone())),
+                KeyState::Erased { .. } => None,
+            })
+            .collect();
+        active.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        active.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(active)
+    }
+
+    async fn replace_wrapped_key(
+        &self,
+        subject: &SubjectId,
+        current: &[u8],
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError> {
+        let mut rows = self.rows();
+        let Some(record) = rows.get_mut(subject) else {
+            return Ok(false);
+        };
+        match &mut record.state {
+            KeyState::Active { wrapped_key } if wrapped_key.as_slice() == current => {
+                *wrapped_key = replacement.to_vec();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn find_index_key(&self) -> Result<Option<Vec<u8>>, PrivacyError> {
+        Ok(self
+            .index_key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone())
+    }
+
+    async fn replace_index_key(
+        &self,
+        current: Option<&[u8]>,
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError> {
+        let mut stored = self
+            .index_key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if stored.as_deref() != current {
+            return Ok(false);
+        }
+        *stored = Some(replacement.to_vec());
+        Ok(true)
     }
 }

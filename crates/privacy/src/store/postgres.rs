@@ -1,7 +1,7 @@
 //! The key table in PostgreSQL, schema `privacy` (migrations in
 //! `migrations/postgres`). Usually shares the pool of the event store.
 
-use super::{KeyRecord, KeyStore};
+use super::{KeyRecord, KeyReplacement, KeyStore, stored_subject};
 use crate::error::PrivacyError;
 use crate::subject::{Subject, SubjectId};
 use chrono::{DateTime, Utc};
@@ -121,5 +121,118 @@ impl KeyStore for PostgresKeyStore {
                 subject: subject.id.clone(),
                 reason: "row missing right after erasure",
             })
+    }
+
+    async fn count_active(&self) -> Result<u64, PrivacyError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM privacy.subject_keys WHERE wrapped_key IS NOT NULL",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn active_after(
+        &self,
+        after: Option<&SubjectId>,
+        limit: u32,
+    ) -> Result<Vec<(SubjectId, Vec<u8>)>, PrivacyError> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT subject_id, wrapped_key FROM privacy.subject_keys \
+             WHERE wrapped_key IS NOT NULL AND ($1::text IS NULL OR subject_id > $1) \
+             ORDER BY subject_id LIMIT $2",
+        )
+        .bind(after.map(SubjectId::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        rows.into_iter()
+            .map(|(id, key)| Ok((stored_subject(&id)?, key)))
+            .collect()
+    }
+
+    async fn replace_wrapped_key(
+        &self,
+        subject: &SubjectId,
+        current: &[u8],
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError> {
+        let done = sqlx::query(
+            "UPDATE privacy.subject_keys SET wrapped_key = $3 \
+             WHERE subject_id = $1 AND wrapped_key = $2",
+        )
+        .bind(subject.as_str())
+        .bind(current)
+        .bind(replacement)
+        .execute(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn replace_wrapped_keys(
+        &self,
+        replacements: &[KeyReplacement],
+    ) -> Result<Vec<SubjectId>, PrivacyError> {
+        // One statement per batch: a rotation of many keys is bound by
+        // commits, not by the cipher. Each row is still compared and swapped.
+        let subjects: Vec<&str> = replacements.iter().map(|r| r.subject.as_str()).collect();
+        let currents: Vec<&[u8]> = replacements.iter().map(|r| r.current.as_slice()).collect();
+        let news: Vec<&[u8]> = replacements
+            .iter()
+            .map(|r| r.replacement.as_slice())
+            .collect();
+        let replaced: Vec<String> = sqlx::query_scalar(
+            "UPDATE privacy.subject_keys AS k SET wrapped_key = v.replacement \
+             FROM UNNEST($1::text[], $2::bytea[], $3::bytea[]) AS v(subject_id, current, replacement) \
+             WHERE k.subject_id = v.subject_id AND k.wrapped_key = v.current \
+             RETURNING k.subject_id",
+        )
+        .bind(subjects)
+        .bind(currents)
+        .bind(news)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        replaced.iter().map(|id| stored_subject(id)).collect()
+    }
+
+    async fn find_index_key(&self) -> Result<Option<Vec<u8>>, PrivacyError> {
+        sqlx::query_scalar("SELECT wrapped_key FROM privacy.index_key WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(PrivacyError::from_sqlx)
+    }
+
+    async fn replace_index_key(
+        &self,
+        current: Option<&[u8]>,
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError> {
+        let done = match current {
+            None => {
+                sqlx::query(
+                    "INSERT INTO privacy.index_key (id, wrapped_key) VALUES (1, $1) \
+                 ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(replacement)
+                .execute(&self.pool)
+                .await
+            }
+            Some(current) => {
+                sqlx::query(
+                    "UPDATE privacy.index_key SET wrapped_key = $2, updated_at = now() \
+                 WHERE id = 1 AND wrapped_key = $1",
+                )
+                .bind(current)
+                .bind(replacement)
+                .execute(&self.pool)
+                .await
+            }
+        }
+        .map_err(PrivacyError::from_sqlx)?;
+        Ok(done.rows_affected() == 1)
     }
 }

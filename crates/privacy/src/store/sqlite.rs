@@ -3,7 +3,7 @@
 //! shares the pool of the SQLite event store. Writes are single autocommit
 //! statements, so the pool's busy timeout serializes concurrent writers.
 
-use super::{KeyRecord, KeyStore};
+use super::{KeyRecord, KeyStore, stored_subject};
 use crate::error::PrivacyError;
 use crate::subject::{Subject, SubjectId};
 use chrono::{DateTime, Utc};
@@ -145,5 +145,90 @@ impl KeyStore for SqliteKeyStore {
                 subject: subject.id.clone(),
                 reason: "row missing right after erasure",
             })
+    }
+
+    async fn count_active(&self) -> Result<u64, PrivacyError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM privacy_subject_keys WHERE wrapped_key IS NOT NULL",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn active_after(
+        &self,
+        after: Option<&SubjectId>,
+        limit: u32,
+    ) -> Result<Vec<(SubjectId, Vec<u8>)>, PrivacyError> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT subject_id, wrapped_key FROM privacy_subject_keys \
+             WHERE wrapped_key IS NOT NULL AND (?1 IS NULL OR subject_id > ?1) \
+             ORDER BY subject_id LIMIT ?2",
+        )
+        .bind(after.map(SubjectId::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        rows.into_iter()
+            .map(|(id, key)| Ok((stored_subject(&id)?, key)))
+            .collect()
+    }
+
+    async fn replace_wrapped_key(
+        &self,
+        subject: &SubjectId,
+        current: &[u8],
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError> {
+        let done = sqlx::query(
+            "UPDATE privacy_subject_keys SET wrapped_key = ?3 \
+             WHERE subject_id = ?1 AND wrapped_key = ?2",
+        )
+        .bind(subject.as_str())
+        .bind(current)
+        .bind(replacement)
+        .execute(&self.pool)
+        .await
+        .map_err(PrivacyError::from_sqlx)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn find_index_key(&self) -> Result<Option<Vec<u8>>, PrivacyError> {
+        sqlx::query_scalar("SELECT wrapped_key FROM privacy_index_key WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(PrivacyError::from_sqlx)
+    }
+
+    async fn replace_index_key(
+        &self,
+        current: Option<&[u8]>,
+        replacement: &[u8],
+    ) -> Result<bool, PrivacyError> {
+        let done =
+            match current {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO privacy_index_key (id, wrapped_key) VALUES (1, ?1) \
+                 ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(replacement)
+                    .execute(&self.pool)
+                    .await
+                }
+                Some(current) => sqlx::query(
+                    "UPDATE privacy_index_key SET wrapped_key = ?2, updated_at = CURRENT_TIMESTAMP \
+                 WHERE id = 1 AND wrapped_key = ?1",
+                )
+                .bind(current)
+                .bind(replacement)
+                .execute(&self.pool)
+                .await,
+            }
+            .map_err(PrivacyError::from_sqlx)?;
+        Ok(done.rows_affected() == 1)
     }
 }

@@ -5,6 +5,7 @@
 mod support;
 
 mod consumer;
+mod dead_letters;
 mod grids;
 mod metrics;
 mod platform;

@@ -15,6 +15,13 @@ use gongzhi_privacy::{
 use std::sync::Arc;
 use std::time::Duration;
 
+mod rotation;
+pub use rotation::{
+    a_batch_swap_skips_keys_changed_meanwhile, a_wrong_previous_key_is_refused_and_changes_nothing,
+    rotating_again_changes_nothing, rotation_reopens_sealed_values_under_the_new_key_only,
+    services_holding_both_keys_serve_during_the_rotation,
+};
+
 /// Bound on every await that depends on the key store making progress.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -276,6 +283,11 @@ macro_rules! privacy_tests {
                 concurrent_first_seals_create_one_key,
                 another_master_key_gets_a_typed_error,
                 another_district_cannot_seal_or_erase,
+                rotation_reopens_sealed_values_under_the_new_key_only,
+                rotating_again_changes_nothing,
+                a_wrong_previous_key_is_refused_and_changes_nothing,
+                services_holding_both_keys_serve_during_the_rotation,
+                a_batch_swap_skips_keys_changed_meanwhile,
             );
         }
     };
