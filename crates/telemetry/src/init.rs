@@ -9,7 +9,9 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
-use opentelemetry_sdk::trace::{BatchSpanProcessor, SpanProcessor};
+use opentelemetry_sdk::trace::{
+    BatchConfigBuilder, BatchSpanProcessor, OTEL_BSP_MAX_QUEUE_SIZE, SpanProcessor,
+};
 use std::sync::Arc;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -83,6 +85,9 @@ fn install_subscriber(filter: EnvFilter, format: LogFormat) {
     }
 }
 
+/// Spans buffered for export before new ones are dropped.
+const SPAN_QUEUE: usize = 32_768;
+
 fn span_exporter(
     endpoint: &str,
     resource: &Resource,
@@ -95,7 +100,16 @@ fn span_exporter(
             endpoint: endpoint.to_owned(),
             source,
         })?;
-    let mut processor = BatchSpanProcessor::builder(exporter).build();
+    // The default queue (2,048 spans) drops spans when a consumer replays a
+    // backlog: every applied event is a span. OTEL_BSP_MAX_QUEUE_SIZE still
+    // wins when set.
+    let mut config = BatchConfigBuilder::default();
+    if std::env::var_os(OTEL_BSP_MAX_QUEUE_SIZE).is_none() {
+        config = config.with_max_queue_size(SPAN_QUEUE);
+    }
+    let mut processor = BatchSpanProcessor::builder(exporter)
+        .with_batch_config(config.build())
+        .build();
     processor.set_resource(resource);
     Ok(Arc::new(processor))
 }
