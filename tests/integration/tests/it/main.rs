@@ -16,3 +16,4 @@ mod server;
 mod store_concurrency;
 mod store_contract;
 mod telemetry;
+mod upcasting;
