@@ -8,7 +8,10 @@
 //! are parts of events, like `CaseLocation`).
 
 mod proto_source;
+mod upcasters;
 mod yaml;
+
+pub use upcasters::upcasters;
 
 use gongzhi_bus::cloudevents as ce;
 use gongzhi_bus::consumer::{DLQ_CONSUMER, DLQ_DELIVERIES, DLQ_ORIGINAL_SUBJECT, DLQ_REASON};

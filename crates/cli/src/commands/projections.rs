@@ -13,7 +13,8 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<(SharedEventStore, Vec<Proj
     let store: SharedEventStore = Arc::new(
         PostgresEventStore::connect(&args.database_url)
             .await
-            .context("failed to connect to postgres")?,
+            .context("failed to connect to postgres")?
+            .with_upcasters(gongzhi_contract::upcasters()),
     );
     let read_models = ReadModelDb::postgres(&args.database_url)
         .await
