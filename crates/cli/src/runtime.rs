@@ -57,7 +57,8 @@ pub async fn start_dev(
         .with_context(|| format!("failed to create data dir {}", config.data_dir.display()))?;
     let store = SqliteEventStore::open(config.data_dir.join("events.db"))
         .await
-        .context("failed to open the embedded event store")?;
+        .context("failed to open the embedded event store")?
+        .with_upcasters(gongzhi_contract::upcasters());
     store
         .migrate()
         .await
@@ -178,7 +179,8 @@ pub async fn start_serve_with(
     let clock = overrides.clock.unwrap_or_else(system_clock);
     let store = PostgresEventStore::connect(&config.database_url)
         .await
-        .context("failed to connect to the event store")?;
+        .context("failed to connect to the event store")?
+        .with_upcasters(gongzhi_contract::upcasters());
     store
         .migrate()
         .await

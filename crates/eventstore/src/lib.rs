@@ -24,7 +24,7 @@ pub use error::{StoreError, StoreErrorKind};
 pub use filter::AllFilter;
 pub use gongzhi_kernel::{
     AppendResult, Direction, EventData, EventMetadata, ExpectedRevision, ReadFrom, RecordedEvent,
-    StreamName,
+    StreamName, Upcasters,
 };
 pub use postgres::PostgresEventStore;
 pub use sqlite::SqliteEventStore;

@@ -21,6 +21,7 @@ use crate::{
     EventSubscription, ExpectedRevision, ReadFrom, RecordedEvent, StoreError, StreamName,
 };
 use errors::map_pg_error;
+use gongzhi_kernel::Upcasters;
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
@@ -34,6 +35,7 @@ const SELECT_EVENT: &str = "SELECT position, event_id, stream_name, revision, ev
 pub struct PostgresEventStore {
     pool: PgPool,
     max_event_bytes: usize,
+    upcasters: Upcasters,
 }
 
 impl PostgresEventStore {
@@ -52,12 +54,19 @@ impl PostgresEventStore {
         Self {
             pool,
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            upcasters: Upcasters::default(),
         }
     }
 
     /// Caps one event's stored size (payload + type + metadata JSON).
     pub fn with_max_event_bytes(mut self, max_event_bytes: usize) -> Self {
         self.max_event_bytes = max_event_bytes;
+        self
+    }
+
+    /// Upcasters applied to every event read (see `gongzhi_kernel::upcast`).
+    pub fn with_upcasters(mut self, upcasters: Upcasters) -> Self {
+        self.upcasters = upcasters;
         self
     }
 
@@ -89,7 +98,7 @@ impl PostgresEventStore {
     }
 }
 
-fn decode(row: &PgRow) -> Result<RecordedEvent, StoreError> {
+fn decode(row: &PgRow, upcasters: &Upcasters) -> Result<RecordedEvent, StoreError> {
     let stored = StoredRow {
         position: row.try_get("position").map_err(map_pg_error)?,
         event_id: row.try_get("event_id").map_err(map_pg_error)?,
@@ -100,7 +109,7 @@ fn decode(row: &PgRow) -> Result<RecordedEvent, StoreError> {
         metadata_json: row.try_get("metadata").map_err(map_pg_error)?,
         recorded_at: row.try_get("recorded_at").map_err(map_pg_error)?,
     };
-    stored.into_recorded()
+    stored.into_recorded(upcasters)
 }
 
 /// A `LIKE` pattern matching strings that start with `prefix` literally.
@@ -166,7 +175,9 @@ impl EventStore for PostgresEventStore {
                 stream: stream.clone(),
             });
         }
-        rows.iter().map(decode).collect()
+        rows.iter()
+            .map(|row| decode(row, &self.upcasters))
+            .collect()
     }
 
     #[tracing::instrument(name = "eventstore.read_all", skip_all, fields(db.system = "postgresql", after))]
@@ -195,7 +206,9 @@ impl EventStore for PostgresEventStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_pg_error)?;
-        rows.iter().map(decode).collect()
+        rows.iter()
+            .map(|row| decode(row, &self.upcasters))
+            .collect()
     }
 
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError> {
@@ -205,7 +218,9 @@ impl EventStore for PostgresEventStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(map_pg_error)?;
-        row.as_ref().map(decode).transpose()
+        row.as_ref()
+            .map(|row| decode(row, &self.upcasters))
+            .transpose()
     }
 
     async fn head_position(&self) -> Result<u64, StoreError> {

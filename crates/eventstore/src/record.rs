@@ -5,7 +5,7 @@
 use crate::StoreError;
 use crate::append_rules::stored_u64;
 use chrono::{DateTime, Utc};
-use gongzhi_kernel::{EventMetadata, RecordedEvent, StreamName};
+use gongzhi_kernel::{EventMetadata, RecordedEvent, StreamName, Upcasters};
 use uuid::Uuid;
 
 /// The columns of one stored event, as the backend returned them.
@@ -21,13 +21,14 @@ pub(crate) struct StoredRow {
 }
 
 impl StoredRow {
-    pub(crate) fn into_recorded(self) -> Result<RecordedEvent, StoreError> {
+    /// The event as stored, upcast to the current schema version.
+    pub(crate) fn into_recorded(self, upcasters: &Upcasters) -> Result<RecordedEvent, StoreError> {
         let stream = StreamName::parse(&self.stream_name)
             .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.event_id)))?;
         let metadata: EventMetadata = serde_json::from_str(&self.metadata_json).map_err(|e| {
             StoreError::Corrupt(format!("metadata of event {}: {e}", self.event_id))
         })?;
-        Ok(RecordedEvent {
+        let recorded = RecordedEvent {
             event_id: self.event_id,
             stream,
             revision: stored_u64(self.revision, "revision")?,
@@ -36,7 +37,10 @@ impl StoredRow {
             payload: self.payload,
             metadata,
             recorded_at: self.recorded_at,
-        })
+        };
+        upcasters
+            .apply(recorded)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 }
 
@@ -67,7 +71,7 @@ mod tests {
     #[test]
     fn decodes_a_stored_row() -> Result<(), StoreError> {
         let metadata = EventMetadata::new(None, "tester");
-        let event = row(metadata_json(&metadata)?).into_recorded()?;
+        let event = row(metadata_json(&metadata)?).into_recorded(&Upcasters::default())?;
         assert_eq!(event.metadata, metadata);
         assert_eq!((event.position, event.revision), (3, 0));
         Ok(())
@@ -75,7 +79,7 @@ mod tests {
 
     #[test]
     fn bad_metadata_is_corrupt_not_a_panic() {
-        let result = row("{".into()).into_recorded();
+        let result = row("{".into()).into_recorded(&Upcasters::default());
         assert!(matches!(result, Err(StoreError::Corrupt(_))));
     }
 }

@@ -15,6 +15,7 @@ use crate::{
     AllFilter, AppendResult, DEFAULT_MAX_EVENT_BYTES, Direction, EventData, EventStore,
     EventSubscription, ExpectedRevision, ReadFrom, RecordedEvent, StoreError, StreamName,
 };
+use gongzhi_kernel::Upcasters;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -36,6 +37,7 @@ pub struct SqliteEventStore {
     /// The last committed position, bumped after each commit.
     head: Arc<watch::Sender<u64>>,
     max_event_bytes: usize,
+    upcasters: Upcasters,
 }
 
 impl SqliteEventStore {
@@ -80,12 +82,19 @@ impl SqliteEventStore {
             write_lock: Arc::new(Mutex::new(())),
             head: Arc::new(watch::channel(0).0),
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            upcasters: Upcasters::default(),
         }
     }
 
     /// Caps one event's stored size (payload + type + metadata JSON).
     pub fn with_max_event_bytes(mut self, max_event_bytes: usize) -> Self {
         self.max_event_bytes = max_event_bytes;
+        self
+    }
+
+    /// Upcasters applied to every event read (see `gongzhi_kernel::upcast`).
+    pub fn with_upcasters(mut self, upcasters: Upcasters) -> Self {
+        self.upcasters = upcasters;
         self
     }
 
@@ -111,7 +120,7 @@ impl SqliteEventStore {
     }
 }
 
-fn decode(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
+fn decode(row: &SqliteRow, upcasters: &Upcasters) -> Result<RecordedEvent, StoreError> {
     let event_id: String = row.try_get("event_id").map_err(StoreError::from_sqlx)?;
     let event_id = uuid::Uuid::parse_str(&event_id)
         .map_err(|e| StoreError::Corrupt(format!("stored event id {event_id:?}: {e}")))?;
@@ -125,7 +134,7 @@ fn decode(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
         metadata_json: row.try_get("metadata").map_err(StoreError::from_sqlx)?,
         recorded_at: row.try_get("recorded_at").map_err(StoreError::from_sqlx)?,
     };
-    stored.into_recorded()
+    stored.into_recorded(upcasters)
 }
 
 fn json_list(items: &[String]) -> Result<String, StoreError> {
@@ -226,7 +235,9 @@ impl EventStore for SqliteEventStore {
                 });
             }
         }
-        rows.iter().map(decode).collect()
+        rows.iter()
+            .map(|row| decode(row, &self.upcasters))
+            .collect()
     }
 
     #[tracing::instrument(name = "eventstore.read_all", skip_all, fields(db.system = "sqlite", after))]
@@ -253,7 +264,9 @@ impl EventStore for SqliteEventStore {
             .fetch_all(&self.pool)
             .await
             .map_err(StoreError::from_sqlx)?;
-        rows.iter().map(decode).collect()
+        rows.iter()
+            .map(|row| decode(row, &self.upcasters))
+            .collect()
     }
 
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError> {
@@ -263,7 +276,9 @@ impl EventStore for SqliteEventStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(StoreError::from_sqlx)?;
-        row.as_ref().map(decode).transpose()
+        row.as_ref()
+            .map(|row| decode(row, &self.upcasters))
+            .transpose()
     }
 
     async fn head_position(&self) -> Result<u64, StoreError> {

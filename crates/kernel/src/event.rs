@@ -19,6 +19,9 @@ pub struct EventMetadata {
     /// W3C `traceparent` of the command that produced the event.
     pub traceparent: Option<String>,
     pub tracestate: Option<String>,
+    /// Shape of the payload (see [`crate::upcast`]). Metadata written before
+    /// the field existed reads as version 0.
+    #[serde(default)]
     pub schema_version: u32,
     /// The client `request_id` of the command, for idempotent retries.
     pub request_id: Option<String>,

@@ -11,6 +11,7 @@ pub mod identifiers;
 pub mod proto_events;
 pub mod revision;
 pub mod stream_name;
+pub mod upcast;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use decider::{Decider, DecodeError, EventCodec};
@@ -23,3 +24,4 @@ pub use identifiers::{
 };
 pub use revision::{AppendResult, Direction, ExpectedRevision, ReadFrom};
 pub use stream_name::{StreamName, StreamNameError};
+pub use upcast::{UpcastError, Upcaster, Upcasters};

@@ -15,7 +15,8 @@ pub(crate) async fn open(
     let store: SharedEventStore = Arc::new(
         PostgresEventStore::connect(&args.database_url)
             .await
-            .context("failed to connect to postgres")?,
+            .context("failed to connect to postgres")?
+            .with_upcasters(gongzhi_contract::upcasters()),
     );
     let read_models = ReadModelDb::postgres(&args.database_url)
         .await

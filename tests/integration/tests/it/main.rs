@@ -20,3 +20,4 @@ mod server;
 mod store_concurrency;
 mod store_contract;
 mod telemetry;
+mod upcasting;
