@@ -210,7 +210,6 @@ fn release_body(
     published: &PublishedEvent,
     event: &PurchaseEvent,
 ) -> Option<(Value, Value)> {
-    let at = time(published.recorded_at);
     Some(match event {
         PurchaseEvent::Planned(e) => {
             context.district = e.district.clone();
@@ -380,7 +379,6 @@ fn release_body(
         PurchaseEvent::PaymentMade(e) => {
             let mut fields = json!({"implementation": {"transactions": [{
                 "id": format!("payment-{}", e.milestone_id),
-                "source": format!("{}/{}", buyer_id(&context.district), e.purchase_id),
                 "date": day(&e.paid_at),
                 "value": value(e.amount_fen),
                 "payer": {"id": buyer_id(&context.district)},
