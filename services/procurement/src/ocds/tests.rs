@@ -248,17 +248,19 @@ fn every_kind_of_release_and_the_record_validate_against_ocds_1_1_5() {
         );
     }
     // The tag codelist is open in the schema: check it here.
-    let codelist = std::fs::read_to_string(
-        gongzhi_ocds::schema_dir().join("1.1.5/codelists/releaseTag.csv"),
-    )
-    .expect("codelist");
+    let codelist =
+        std::fs::read_to_string(gongzhi_ocds::schema_dir().join("1.1.5/codelists/releaseTag.csv"))
+            .expect("codelist");
     let codes: Vec<&str> = codelist
         .lines()
         .skip(1)
         .filter_map(|line| line.split(',').next())
         .collect();
     for tag in &tags {
-        assert!(codes.contains(&tag.as_str()), "{tag} is not in the releaseTag codelist");
+        assert!(
+            codes.contains(&tag.as_str()),
+            "{tag} is not in the releaseTag codelist"
+        );
     }
     // Each release alone, then all of them, then the merged record.
     for release in &releases {

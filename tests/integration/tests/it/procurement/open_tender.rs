@@ -464,7 +464,7 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
                 district: DISTRICT.into(),
                 purchase_id: id.clone(),
             },
-            &token(&["city_reader"], &[])?,
+            &super::token(&["city_reader"], &[])?,
         )?)
         .await?
         .into_inner();
@@ -503,7 +503,7 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
         compiled["contracts"][0]["implementation"]["transactions"]
             .as_array()
             .map(Vec::len),
-        Some(4)
+        Some(2)
     );
     let supplier = compiled["parties"]
         .as_array()
@@ -525,7 +525,7 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
                 district: "500103".into(),
                 purchase_id: id.clone(),
             },
-            &token(&["city_reader"], &[])?,
+            &super::token(&["city_reader"], &[])?,
         )?)
         .await;
     assert_eq!(
