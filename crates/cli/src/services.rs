@@ -127,6 +127,7 @@ pub async fn host_services(
                     config: deps.grids_config.clone(),
                     auth: deps.auth.clone(),
                     max_wait: deps.max_wait,
+                    clock: deps.clock.clone(),
                 })
                 .await
                 .context("failed to build the grids service")?;

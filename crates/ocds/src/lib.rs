@@ -1,5 +1,5 @@
 //! Open Contracting Data Standard (OCDS) documents, for the open data of the
-//! ppp (and later procurement) services.
+//! ppp and procurement services.
 //!
 //! Contract:
 //! - [`release_package`] wraps releases as an OCDS 1.1 release package;

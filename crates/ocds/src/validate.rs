@@ -62,6 +62,7 @@ impl Retrieve for ShippedSchemas {
 /// Validators of the documents the services publish.
 pub struct OcdsValidators {
     ppp_release_package: Validator,
+    release_package: Validator,
     record_package: Validator,
 }
 
@@ -78,6 +79,7 @@ impl OcdsValidators {
     pub fn new() -> Result<Self, SchemaError> {
         Ok(Self {
             ppp_release_package: build("ppp", "release-package-schema.json")?,
+            release_package: build("1.1.5", "release-package-schema.json")?,
             record_package: build("1.1.5", "record-package-schema.json")?,
         })
     }
@@ -85,6 +87,11 @@ impl OcdsValidators {
     /// Every violation of the PPP profile's release package schema.
     pub fn ppp_release_package(&self, document: &Value) -> Vec<String> {
         errors(&self.ppp_release_package, document)
+    }
+
+    /// Every violation of the OCDS 1.1.5 release package schema.
+    pub fn release_package(&self, document: &Value) -> Vec<String> {
+        errors(&self.release_package, document)
     }
 
     /// Every violation of the OCDS 1.1.5 record package schema.

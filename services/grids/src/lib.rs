@@ -41,6 +41,8 @@ pub struct GridsDeps {
     /// Verifies Open311 callers' tokens, like the gRPC host does.
     pub auth: AuthConfig,
     pub max_wait: Duration,
+    /// Where cases read the time: dispatch, deadlines, contracts in force.
+    pub clock: Arc<dyn gongzhi_kernel::Clock>,
 }
 
 pub struct GridsService {
@@ -66,6 +68,8 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
     let wake = cases_projection.wake();
     let cases = register(Arc::new(cases_projection)).await?;
     let metrics = register(Arc::new(projections::CaseMetricsProjection)).await?;
+    // Providers under contract, learnt from the procurement context.
+    let service_units = register(Arc::new(projections::ServiceUnitsProjection)).await?;
 
     let map_app = GridMapApp::new(
         deps.store.clone(),
@@ -78,7 +82,9 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
         cases.clone(),
         deps.config.clone(),
         deps.max_wait,
-    );
+    )
+    .with_clock(deps.clock.clone())
+    .with_service_units(service_units.clone());
     let case_ratings = register(Arc::new(app::case_ratings::CaseRatingReactor::new(
         cases_app.clone(),
     )))
@@ -108,6 +114,7 @@ pub async fn build(deps: GridsDeps) -> Result<GridsService, ProjectionError> {
             metrics,
             case_ratings,
             complaint_cases,
+            service_units,
         ],
     })
 }

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod domain;
 pub mod grpc;
+pub mod ocds;
 pub mod projections;
 
 use gongzhi_eventstore::SharedEventStore;

@@ -13,6 +13,7 @@ mod commands;
 mod deadlines;
 mod error;
 mod queries;
+mod service_units;
 
 pub use commands::{CaseChange, ReportCase, SYSTEM_ACTOR, summon_id_of};
 pub use error::{CaseAppError, CaseAppErrorKind};
@@ -32,6 +33,9 @@ pub struct CasesApp {
     pub(crate) config: Arc<GridsConfig>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_wait: Duration,
+    /// Providers under contract ([`crate::projections::ServiceUnitsProjection`]);
+    /// without it a dispatch to a provider is refused.
+    pub(crate) service_units: Option<ProjectionHandle>,
 }
 
 impl CasesApp {
@@ -48,7 +52,14 @@ impl CasesApp {
             config,
             clock: Arc::new(SystemClock),
             max_wait,
+            service_units: None,
         }
+    }
+
+    /// The same app checking dispatches to providers against `handle`.
+    pub fn with_service_units(mut self, handle: ProjectionHandle) -> Self {
+        self.service_units = Some(handle);
+        self
     }
 
     /// The same app reading time from `clock` (tests use a [`FakeClock`]).

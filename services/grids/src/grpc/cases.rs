@@ -6,7 +6,7 @@ mod validate;
 
 use super::access::{CaseDuty, acting_unit, ensure_case_read, ensure_case_write};
 use crate::app::cases::{CaseChange, CasesApp};
-use convert::{case, case_error, receipt};
+use convert::{case, case_error, dispatch_unit, receipt};
 use gongzhi_proto::gongzhi::grids::v1 as pb;
 use gongzhi_server::{Caller, CommandContext};
 use tonic::{Request, Response, Status};
@@ -453,6 +453,27 @@ impl pb::case_service_server::CaseService for CaseGrpc {
         Ok(Response::new(pb::ListCasesResponse {
             cases: page.cases.into_iter().map(case).collect(),
             next_page_token: page.next_page_token,
+        }))
+    }
+
+    async fn list_dispatch_units(
+        &self,
+        request: Request<pb::ListDispatchUnitsRequest>,
+    ) -> Result<Response<pb::ListDispatchUnitsResponse>, Status> {
+        let caller = Caller::from_request(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        let district = v.district(&r.district);
+        v.finish()?;
+        let district = some(district)?;
+        ensure_case_read(&caller, &district)?;
+        let units = self
+            .app
+            .dispatch_units(&district, r.include_inactive, r.min_position)
+            .await
+            .map_err(case_error)?;
+        Ok(Response::new(pb::ListDispatchUnitsResponse {
+            units: units.into_iter().map(dispatch_unit).collect(),
         }))
     }
 }

@@ -3,6 +3,7 @@
 mod case_metrics;
 mod grid_map;
 mod grid_population;
+mod service_units;
 
 pub use case_metrics::{
     CaseMetricsProjection, CaseRequestRow, MetricsScopeFilter, OutcomeRow, RequestFilter,
@@ -10,6 +11,10 @@ pub use case_metrics::{
 };
 pub use grid_map::{GRID_MAP_SOURCE, GridMapProjection};
 pub use grid_population::{GridCount, GridPopulationProjection, grid_counts};
+pub use service_units::{
+    SERVICE_UNITS, ServiceUnit, ServiceUnitsProjection, UnitStatus, china_day, service_units,
+    unit_status,
+};
 
 mod cases;
 

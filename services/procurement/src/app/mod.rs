@@ -8,6 +8,7 @@
 //! [`gongzhi_kernel::FakeClock`] in tests), never from the domain.
 
 mod error;
+pub mod export;
 pub mod providers;
 pub mod purchases;
 pub mod queries;

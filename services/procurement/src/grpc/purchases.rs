@@ -415,4 +415,30 @@ impl pb::purchase_service_server::PurchaseService for PurchaseGrpc {
             purchase: Some(purchase_view(view)),
         }))
     }
+
+    async fn export_ocds(
+        &self,
+        request: Request<pb::ExportOcdsRequest>,
+    ) -> Result<Response<pb::ExportOcdsResponse>, Status> {
+        // Open data: any authenticated caller; the district is still named
+        // so that a purchase is only found in its own district.
+        let _caller = Caller::from_request(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        let district = v.district(&r.district);
+        let purchase_id = v.uuid("purchase_id", &r.purchase_id);
+        v.finish()?;
+        let (Some(district), Some(purchase_id)) = (district, purchase_id) else {
+            return Err(ApiError::invalid_argument(Vec::new()).into());
+        };
+        let export = self
+            .app
+            .export_ocds(&district, purchase_id)
+            .await
+            .map_err(|e| app_error(e, "purchase"))?;
+        Ok(Response::new(pb::ExportOcdsResponse {
+            release_package_json: export.release_package,
+            record_package_json: export.record_package,
+        }))
+    }
 }

@@ -202,10 +202,14 @@ impl CasesApp {
                 reason,
                 rejected_at: now,
             },
-            CaseChange::Dispatch { unit_id } => CaseAction::Dispatch {
-                unit_id,
-                dispatched_at: now,
-            },
+            CaseChange::Dispatch { unit_id } => {
+                self.ensure_dispatchable(context, district, &unit_id, now)
+                    .await?;
+                CaseAction::Dispatch {
+                    unit_id,
+                    dispatched_at: now,
+                }
+            }
             CaseChange::Return { unit_id, reason } => CaseAction::ReturnByUnit {
                 unit_id,
                 reason,

@@ -16,6 +16,8 @@ pub enum CaseAppError {
     NoHandleLimit(String),
     #[error("deadline cannot be computed: {0}")]
     Deadline(#[from] WorkingTimeError),
+    #[error("unit {unit_id} is a provider without a dispatchable contract in force: {why}")]
+    NotContracted { unit_id: String, why: String },
     #[error(transparent)]
     Projection(#[from] ProjectionError),
     #[error(transparent)]
@@ -29,6 +31,7 @@ pub enum CaseAppErrorKind {
     UnknownCategory,
     NoHandleLimit,
     Deadline,
+    NotContracted,
     Unavailable,
 }
 
@@ -42,6 +45,7 @@ impl CaseAppError {
             Self::UnknownCategory(_) => CaseAppErrorKind::UnknownCategory,
             Self::NoHandleLimit(_) => CaseAppErrorKind::NoHandleLimit,
             Self::Deadline(_) => CaseAppErrorKind::Deadline,
+            Self::NotContracted { .. } => CaseAppErrorKind::NotContracted,
             Self::Command(_) | Self::Projection(_) | Self::Store(_) => {
                 CaseAppErrorKind::Unavailable
             }

@@ -50,6 +50,11 @@ pub fn case_error(error: CaseAppError) -> ApiError {
             error.to_string(),
             Vec::new(),
         ),
+        CaseAppError::NotContracted { unit_id, why } => ApiError::failed_precondition(
+            "DISPATCH_UNIT_NOT_CONTRACTED",
+            format!("unit {unit_id} is a provider without a dispatchable contract in force: {why}"),
+            vec![("unit_id", unit_id)],
+        ),
         CaseAppError::Projection(ProjectionError::NotCaughtUp { wanted, .. }) => {
             ApiError::deadline_exceeded(format!(
                 "the read model has not reached position {wanted} yet; retry the query"
@@ -112,5 +117,18 @@ pub fn case(row: CaseRow) -> pb::Case {
         closed_at: row.closed_at,
         closed_on_time: row.closed_on_time,
         origin: row.origin,
+    }
+}
+
+pub fn dispatch_unit(unit: crate::projections::ServiceUnit) -> pb::DispatchUnit {
+    pb::DispatchUnit {
+        unit_id: unit.unit_id,
+        name: unit.name,
+        item_code: unit.item_code,
+        purchase_id: unit.purchase_id,
+        contract_id: unit.contract_id,
+        starts_on: unit.starts_on,
+        ends_on: unit.ends_on,
+        active: unit.active,
     }
 }

@@ -1,8 +1,10 @@
 //! A provider that won a contract for a dispatchable service (mediation)
-//! receives grid cases: the grids service dispatches a case to the
+//! receives grid cases: the grids service learns the provider as a
+//! dispatch unit from the ContractSigned event, dispatches a case to the
 //! provider's id, the provider gives feedback as the unit, the case closes,
 //! and the purchase shows the grid's work under its contract, all through
-//! events between the two contexts.
+//! events between the two contexts. A dispatch to a provider without a
+//! contract in force is refused and writes nothing.
 
 use super::open_tender::{bid, get, register};
 use super::*;
@@ -14,9 +16,9 @@ use gongzhi_proto::gongzhi::grids::v1::case_service_client::CaseServiceClient;
 const MEDIATION: &str = "mediation.disputes";
 
 /// A single-source purchase of mediation from `provider`, run to a signed
-/// contract whose term covers today (the grids service dates its dispatches
-/// by the system clock).
-async fn mediation_contract(p: &mut Procurement, provider: &str) -> anyhow::Result<String> {
+/// contract of 6 months from the test clock's day; the purchase id and the
+/// position of the signature.
+async fn mediation_contract(p: &mut Procurement, provider: &str) -> anyhow::Result<(String, u64)> {
     let token = buyer()?;
     p.catalogue
         .publish_catalogue_item(authorized(
@@ -105,12 +107,13 @@ async fn mediation_contract(p: &mut Procurement, provider: &str) -> anyhow::Resu
         )?)
         .await?;
     p.clock.advance(TimeDelta::days(8));
-    let today = chrono::Utc::now().date_naive();
-    let starts_on = today - TimeDelta::days(1);
+    // Both services read the same test clock.
+    let starts_on = p.clock.now().date_naive();
     let due = starts_on
         .checked_add_months(Months::new(5))
         .ok_or_else(|| anyhow::anyhow!("no such date"))?;
-    p.purchases
+    let signed = p
+        .purchases
         .sign_contract(authorized(
             pb::SignContractRequest {
                 request_id: "sign".into(),
@@ -128,22 +131,41 @@ async fn mediation_contract(p: &mut Procurement, provider: &str) -> anyhow::Resu
             },
             &token,
         )?)
-        .await?;
-    Ok(id)
+        .await?
+        .into_inner();
+    Ok((id, position(signed.receipt)))
 }
 
-#[tokio::test]
-async fn a_grid_case_is_dispatched_to_a_provider_that_won_a_contract() -> anyhow::Result<()> {
-    let mut p = Procurement::start_with_grids().await?;
-    let provider = register(&mut p, 11).await?;
-    let purchase_id = mediation_contract(&mut p, &provider).await?;
-    let mut cases = CaseServiceClient::connect(format!("http://{}", p.started.addr)).await?;
-    let center = token(&["command_center"], &[DISTRICT])?;
+/// The district's units a case may be dispatched to, once grids has seen
+/// every event up to `min_position`.
+async fn dispatch_units(
+    cases: &mut CaseServiceClient<tonic::transport::Channel>,
+    min_position: u64,
+    include_inactive: bool,
+) -> anyhow::Result<Vec<grids::DispatchUnit>> {
+    Ok(cases
+        .list_dispatch_units(authorized(
+            grids::ListDispatchUnitsRequest {
+                district: DISTRICT.into(),
+                include_inactive,
+                min_position,
+            },
+            &token(&["command_center"], &[DISTRICT])?,
+        )?)
+        .await?
+        .into_inner()
+        .units)
+}
 
+/// A patrol's report, registered: a case awaiting dispatch.
+async fn registered_case(
+    cases: &mut CaseServiceClient<tonic::transport::Channel>,
+    request_id: &str,
+) -> anyhow::Result<String> {
     let case_id = cases
         .report_case(authorized(
             grids::ReportCaseRequest {
-                request_id: "report".into(),
+                request_id: format!("{request_id}-report"),
                 district: DISTRICT.into(),
                 grid: crate::residents::GRID.into(),
                 category: "component/01/01".into(),
@@ -161,31 +183,76 @@ async fn a_grid_case_is_dispatched_to_a_provider_that_won_a_contract() -> anyhow
         .await?
         .into_inner()
         .case_id;
-    let step = |request_id: &str| (request_id.to_owned(), case_id.clone());
-    let (request_id, id) = step("register");
     cases
         .register_case(authorized(
             grids::RegisterCaseRequest {
-                request_id,
+                request_id: format!("{request_id}-register"),
                 district: DISTRICT.into(),
-                case_id: id,
+                case_id: case_id.clone(),
             },
-            &center,
+            &token(&["command_center"], &[DISTRICT])?,
         )?)
         .await?;
-    let (request_id, id) = step("dispatch");
+    Ok(case_id)
+}
+
+fn dispatch(case_id: &str, request_id: &str, unit_id: &str) -> grids::DispatchCaseRequest {
+    grids::DispatchCaseRequest {
+        request_id: request_id.into(),
+        district: DISTRICT.into(),
+        case_id: case_id.into(),
+        unit_id: unit_id.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_grid_case_is_dispatched_to_a_provider_that_won_a_contract() -> anyhow::Result<()> {
+    let mut p = Procurement::start_with_grids().await?;
+    let provider = register(&mut p, 11).await?;
+    let (purchase_id, signed_at) = mediation_contract(&mut p, &provider).await?;
+    let mut cases = CaseServiceClient::connect(format!("http://{}", p.started.addr)).await?;
+    let center = token(&["command_center"], &[DISTRICT])?;
+
+    // Grids learnt the provider as a unit from the ContractSigned event.
+    let units = dispatch_units(&mut cases, signed_at, false).await?;
+    assert_eq!(units.len(), 1);
+    let unit = &units[0];
+    assert_eq!(
+        (
+            unit.unit_id.as_str(),
+            unit.name.as_str(),
+            unit.item_code.as_str()
+        ),
+        (provider.as_str(), "南岸区第11社工服务中心", MEDIATION)
+    );
+    assert_eq!(
+        (unit.purchase_id.as_str(), unit.contract_id.as_str()),
+        (purchase_id.as_str(), "NP-MED-001")
+    );
+    assert!(unit.active);
+
+    let case_id = registered_case(&mut cases, "first").await?;
+    let case_events = p.events_in("case", &case_id).await?;
+
+    // A provider the district never contracted is refused; nothing written.
+    let stranger = uuid::Uuid::new_v4().to_string();
+    let refused = cases
+        .dispatch_case(authorized(
+            dispatch(&case_id, "stranger", &stranger),
+            &center,
+        )?)
+        .await;
+    assert_eq!(reason(refused), "DISPATCH_UNIT_NOT_CONTRACTED");
+    assert_eq!(p.events_in("case", &case_id).await?, case_events);
+
     let dispatched = cases
         .dispatch_case(authorized(
-            grids::DispatchCaseRequest {
-                request_id,
-                district: DISTRICT.into(),
-                case_id: id,
-                unit_id: provider.clone(),
-            },
+            dispatch(&case_id, "dispatch", &provider),
             &center,
         )?)
         .await?
         .into_inner();
+    assert_eq!(p.events_in("case", &case_id).await?, case_events + 1);
     let dispatch_position = dispatched.receipt.map_or(0, |r| r.position);
     let purchase = get(&mut p, &purchase_id, dispatch_position).await?;
     assert!(purchase.dispatchable);
@@ -195,39 +262,36 @@ async fn a_grid_case_is_dispatched_to_a_provider_that_won_a_contract() -> anyhow
     );
 
     // The provider answers as the unit; the centre verifies and closes.
-    let (request_id, id) = step("feedback");
     cases
         .give_feedback(authorized(
             grids::GiveFeedbackRequest {
-                request_id,
+                request_id: "feedback".into(),
                 district: DISTRICT.into(),
-                case_id: id,
+                case_id: case_id.clone(),
                 unit_id: String::new(),
                 result: "已调解，双方签订协议".into(),
             },
             &token_for(&provider, &["department"])?,
         )?)
         .await?;
-    let (request_id, id) = step("verify");
     cases
         .verify_case(authorized(
             grids::VerifyCaseRequest {
-                request_id,
+                request_id: "verify".into(),
                 district: DISTRICT.into(),
-                case_id: id,
+                case_id: case_id.clone(),
                 passed: true,
                 note: String::new(),
             },
             &center,
         )?)
         .await?;
-    let (request_id, id) = step("close");
     let closed = cases
         .close_case(authorized(
             grids::CloseCaseRequest {
-                request_id,
+                request_id: "close".into(),
                 district: DISTRICT.into(),
-                case_id: id,
+                case_id: case_id.clone(),
             },
             &center,
         )?)
@@ -243,5 +307,32 @@ async fn a_grid_case_is_dispatched_to_a_provider_that_won_a_contract() -> anyhow
         (purchase.grid_cases_dispatched, purchase.grid_cases_closed),
         (1, 1)
     );
+
+    // Once the term has ended the provider receives no more cases; it is
+    // listed only with the inactive units.
+    p.clock.advance(TimeDelta::days(200));
+    let late_case = registered_case(&mut cases, "late").await?;
+    let late_events = p.events_in("case", &late_case).await?;
+    let late = cases
+        .dispatch_case(authorized(
+            dispatch(&late_case, "late-dispatch", &provider),
+            &center,
+        )?)
+        .await;
+    assert_eq!(reason(late), "DISPATCH_UNIT_NOT_CONTRACTED");
+    assert_eq!(p.events_in("case", &late_case).await?, late_events);
+    assert!(dispatch_units(&mut cases, 0, false).await?.is_empty());
+    let all = dispatch_units(&mut cases, 0, true).await?;
+    assert_eq!(all.len(), 1);
+    assert!(!all[0].active);
+
+    // Departments are dispatched to as before.
+    cases
+        .dispatch_case(authorized(
+            dispatch(&late_case, "department-dispatch", "unit-civil-affairs"),
+            &center,
+        )?)
+        .await?;
+    assert_eq!(p.events_in("case", &late_case).await?, late_events + 1);
     p.stop().await
 }

@@ -454,5 +454,83 @@ async fn an_open_tender_runs_from_catalogue_to_a_paid_and_evaluated_contract() -
         ),
         (1, 4)
     );
+
+    // Open data: every release and the merged record validate against
+    // OCDS 1.1.5, and the record tells the whole story.
+    let export = p
+        .purchases
+        .export_ocds(authorized(
+            pb::ExportOcdsRequest {
+                district: DISTRICT.into(),
+                purchase_id: id.clone(),
+            },
+            &super::token(&["city_reader"], &[])?,
+        )?)
+        .await?
+        .into_inner();
+    let releases: serde_json::Value = serde_json::from_str(&export.release_package_json)?;
+    let record: serde_json::Value = serde_json::from_str(&export.record_package_json)?;
+    let validators = gongzhi_ocds::validate::OcdsValidators::new()?;
+    assert_eq!(validators.release_package(&releases), Vec::<String>::new());
+    assert_eq!(validators.record_package(&record), Vec::<String>::new());
+    let tags: Vec<&str> = releases["releases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["tag"].as_array().into_iter().flatten())
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    for tag in [
+        "planning",
+        "tender",
+        "award",
+        "contract",
+        "implementation",
+        "contractTermination",
+    ] {
+        assert!(tags.contains(&tag), "no {tag} release in {tags:?}");
+    }
+    let compiled = &record["records"][0]["compiledRelease"];
+    assert_eq!(
+        compiled["ocid"],
+        serde_json::json!(format!("ocds-gongzhi-pu-{id}"))
+    );
+    assert_eq!(
+        compiled["contracts"][0]["status"],
+        serde_json::json!("terminated")
+    );
+    assert_eq!(
+        compiled["contracts"][0]["implementation"]["transactions"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let supplier = compiled["parties"]
+        .as_array()
+        .and_then(|parties| {
+            parties
+                .iter()
+                .find(|party| party["id"] == serde_json::json!(a))
+        })
+        .ok_or_else(|| anyhow::anyhow!("no supplier party"))?;
+    assert_eq!(
+        supplier["identifier"]["id"],
+        serde_json::json!(social_credit_code(1)?)
+    );
+    // Another district's export does not find it.
+    let elsewhere = p
+        .purchases
+        .export_ocds(authorized(
+            pb::ExportOcdsRequest {
+                district: "500103".into(),
+                purchase_id: id.clone(),
+            },
+            &super::token(&["city_reader"], &[])?,
+        )?)
+        .await;
+    assert_eq!(
+        elsewhere.err().map(|s| s.code()),
+        Some(tonic::Code::NotFound)
+    );
     p.stop().await
 }
