@@ -33,6 +33,7 @@ impl EstateGrpc {
         district: &str,
         estate_id: &str,
         v: Violations,
+        resident_min_position: u64,
         build: impl FnOnce(DistrictCode) -> Option<EstateCommand>,
     ) -> Result<Option<pb::CommandReceipt>, Status> {
         let mut v = v;
@@ -48,7 +49,7 @@ impl EstateGrpc {
         let context = CommandContext::new(caller, request_id)?;
         let written = grpc(
             self.app
-                .change_estate(&context, &district, estate, command)
+                .change_estate(&context, &district, estate, command, resident_min_position)
                 .await,
         )?;
         Ok(receipt(&written))
@@ -119,6 +120,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
                 &r.district,
                 &r.estate_id,
                 v,
+                0,
                 |district| {
                     Some(EstateCommand::AddBuilding {
                         district,
@@ -157,6 +159,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
                 &r.district,
                 &r.estate_id,
                 v,
+                0,
                 |district| {
                     Some(EstateCommand::AddUnit {
                         district,
@@ -194,6 +197,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
                 &r.district,
                 &r.estate_id,
                 v,
+                0,
                 |district| {
                     Some(EstateCommand::RecordArea {
                         district,
@@ -225,6 +229,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
                 &r.district,
                 &r.estate_id,
                 v,
+                r.resident_min_position,
                 |district| {
                     Some(EstateCommand::Deliver {
                         district,
@@ -257,6 +262,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
                 &r.district,
                 &r.estate_id,
                 v,
+                r.resident_min_position,
                 |district| {
                     Some(EstateCommand::Transfer {
                         district,
@@ -311,7 +317,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         };
         let written = grpc(
             self.app
-                .change_estate(&context, &district, estate, command)
+                .change_estate(&context, &district, estate, command, 0)
                 .await,
         )?;
         Ok(Response::new(pb::FormPreparatoryGroupResponse {
@@ -337,5 +343,12 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         Ok(Response::new(pb::GetEstateResponse {
             estate: Some(estate_of(view)),
         }))
+    }
+
+    async fn list_estates(
+        &self,
+        request: Request<pb::ListEstatesRequest>,
+    ) -> Result<Response<pb::ListEstatesResponse>, Status> {
+        super::lists::list_estates(&self.app, request).await
     }
 }
