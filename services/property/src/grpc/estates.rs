@@ -29,13 +29,16 @@ impl EstateGrpc {
     async fn change(
         &self,
         caller: Caller,
-        request_id: &str,
-        district: &str,
-        estate_id: &str,
+        target: Target<'_>,
         v: Violations,
         resident_min_position: u64,
         build: impl FnOnce(DistrictCode) -> Option<EstateCommand>,
     ) -> Result<Option<pb::CommandReceipt>, Status> {
+        let Target {
+            request_id,
+            district,
+            estate_id,
+        } = target;
         let mut v = v;
         v.request_id(request_id);
         let district = v.district(district);
@@ -54,6 +57,13 @@ impl EstateGrpc {
         )?;
         Ok(receipt(&written))
     }
+}
+
+/// The request fields every estate change carries.
+struct Target<'a> {
+    request_id: &'a str,
+    district: &'a str,
+    estate_id: &'a str,
 }
 
 fn area_basis(v: &mut Violations, raw: i32) -> Option<AreaBasis> {
@@ -116,9 +126,11 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
                 0,
                 |district| {
@@ -155,9 +167,11 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
                 0,
                 |district| {
@@ -193,9 +207,11 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
                 0,
                 |district| {
@@ -225,9 +241,11 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
                 r.resident_min_position,
                 |district| {
@@ -258,9 +276,11 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
                 r.resident_min_position,
                 |district| {
