@@ -27,7 +27,12 @@ async fn register_estate(c: &mut Clients, n: u32, community: &str) -> anyhow::Re
     Ok(position(registered.receipt.as_ref()))
 }
 
-fn list(community: &str, page_size: u32, page_token: &str, min_position: u64) -> pb::ListEstatesRequest {
+fn list(
+    community: &str,
+    page_size: u32,
+    page_token: &str,
+    min_position: u64,
+) -> pb::ListEstatesRequest {
     pb::ListEstatesRequest {
         district: DISTRICT.into(),
         community: community.into(),
@@ -55,7 +60,10 @@ async fn estates_are_listed_a_page_at_a_time() -> anyhow::Result<()> {
     assert!(!first.next_page_token.is_empty());
     let second = c
         .estates
-        .list_estates(authorized(list("", 2, &first.next_page_token, last), &reader)?)
+        .list_estates(authorized(
+            list("", 2, &first.next_page_token, last),
+            &reader,
+        )?)
         .await?
         .into_inner();
     assert_eq!(second.estates.len(), 1);
@@ -122,7 +130,12 @@ async fn estates_are_listed_a_page_at_a_time() -> anyhow::Result<()> {
     service.stop().await
 }
 
-fn list_assemblies(estate_id: &str, page_size: u32, page_token: &str, min_position: u64) -> pb::ListAssembliesRequest {
+fn list_assemblies(
+    estate_id: &str,
+    page_size: u32,
+    page_token: &str,
+    min_position: u64,
+) -> pb::ListAssembliesRequest {
     pb::ListAssembliesRequest {
         district: DISTRICT.into(),
         estate_id: estate_id.into(),
@@ -138,7 +151,12 @@ async fn assemblies_of_an_estate_show_ballots_by_channel_tally_and_reason() -> a
     let mut c = service.clients().await?;
     let (estate_id, owners, _) = delivered_estate(&mut c).await?;
     let reader = street()?;
-    let first = convene(&mut c, &estate_id, vec![matter("rules", K::RulesOfProcedure, "议事规则")]).await?;
+    let first = convene(
+        &mut c,
+        &estate_id,
+        vec![matter("rules", K::RulesOfProcedure, "议事规则")],
+    )
+    .await?;
     let later = c
         .assemblies
         .convene_assembly(authorized(
@@ -192,7 +210,10 @@ async fn assemblies_of_an_estate_show_ballots_by_channel_tally_and_reason() -> a
 
     let page = c
         .assemblies
-        .list_assemblies(authorized(list_assemblies(&estate_id, 1, "", closed), &reader)?)
+        .list_assemblies(authorized(
+            list_assemblies(&estate_id, 1, "", closed),
+            &reader,
+        )?)
         .await?
         .into_inner();
     assert_eq!(page.assemblies.len(), 1);
@@ -205,7 +226,11 @@ async fn assemblies_of_an_estate_show_ballots_by_channel_tally_and_reason() -> a
     );
     assert!(rules.decided && rules.passed);
     assert_eq!(rules.reason, pb::MatterOutcomeReason::Passed as i32);
-    assert!(rules.explanation.starts_with("passed: 380.00 of 380.00 m²"), "{}", rules.explanation);
+    assert!(
+        rules.explanation.starts_with("passed: 380.00 of 380.00 m²"),
+        "{}",
+        rules.explanation
+    );
     let tally = rules.tally.clone().unwrap_or_default();
     assert_eq!(tally.participating.map(|p| p.heads), Some(4));
 
@@ -218,7 +243,10 @@ async fn assemblies_of_an_estate_show_ballots_by_channel_tally_and_reason() -> a
         .await?
         .into_inner();
     assert_eq!(
-        rest.assemblies.iter().map(|a| a.assembly_id.as_str()).collect::<Vec<_>>(),
+        rest.assemblies
+            .iter()
+            .map(|a| a.assembly_id.as_str())
+            .collect::<Vec<_>>(),
         vec![later.as_str()]
     );
     assert!(rest.next_page_token.is_empty());

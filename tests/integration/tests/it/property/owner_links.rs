@@ -26,7 +26,10 @@ async fn register(
         .register_resident(authorized(request, &admin()?)?)
         .await?
         .into_inner();
-    Ok((response.resident_id, position(response.receipt.as_ref())))
+    Ok((
+        response.resident_id,
+        response.receipt.map_or(0, |r| r.position),
+    ))
 }
 
 fn delivery(
@@ -96,8 +99,7 @@ fn status(unit: &pb::EstateUnit) -> pb::OwnerResidentStatus {
 }
 
 #[tokio::test]
-async fn owners_are_linked_to_residents_the_property_context_has_learnt_of() -> anyhow::Result<()>
-{
+async fn owners_are_linked_to_residents_the_property_context_has_learnt_of() -> anyhow::Result<()> {
     let service =
         Property::start_hosting(vec![ServiceName::Residents, ServiceName::Property]).await?;
     let url = format!("http://{}", service.started.addr);
@@ -115,7 +117,13 @@ async fn owners_are_linked_to_residents_the_property_context_has_learnt_of() -> 
     let status_of_refusal = refused(
         c.estates
             .deliver_unit(authorized(
-                delivery("deliver-stranger", UNSOLD, &estate_id, &stranger, registered),
+                delivery(
+                    "deliver-stranger",
+                    UNSOLD,
+                    &estate_id,
+                    &stranger,
+                    registered,
+                ),
                 &staff,
             )?)
             .await,
@@ -123,14 +131,22 @@ async fn owners_are_linked_to_residents_the_property_context_has_learnt_of() -> 
         "RESIDENT_NOT_KNOWN",
     )?;
     assert!(
-        status_of_refusal.message().contains("resident_min_position"),
+        status_of_refusal
+            .message()
+            .contains("resident_min_position"),
         "the refusal says how to retry: {}",
         status_of_refusal.message()
     );
     refused(
         c.estates
             .transfer_ownership(authorized(
-                transfer("transfer-stranger", "B1-101", &estate_id, &stranger, registered),
+                transfer(
+                    "transfer-stranger",
+                    "B1-101",
+                    &estate_id,
+                    &stranger,
+                    registered,
+                ),
                 &staff,
             )?)
             .await,
@@ -144,7 +160,13 @@ async fn owners_are_linked_to_residents_the_property_context_has_learnt_of() -> 
     let delivered = c
         .estates
         .deliver_unit(authorized(
-            delivery("deliver-resident", UNSOLD, &estate_id, &resident, registered),
+            delivery(
+                "deliver-resident",
+                UNSOLD,
+                &estate_id,
+                &resident,
+                registered,
+            ),
             &staff,
         )?)
         .await?
@@ -219,7 +241,13 @@ async fn owners_are_linked_to_residents_the_property_context_has_learnt_of() -> 
     refused(
         c.estates
             .transfer_ownership(authorized(
-                transfer("transfer-to-erased", "B1-201", &estate_id, &resident, erased_at),
+                transfer(
+                    "transfer-to-erased",
+                    "B1-201",
+                    &estate_id,
+                    &resident,
+                    erased_at,
+                ),
                 &staff,
             )?)
             .await,
