@@ -60,6 +60,7 @@ pub async fn build(deps: PropertyDeps) -> Result<PropertyService, ProjectionErro
         fund: register(Arc::new(projections::FundProjection)).await?,
         disputes: register(Arc::new(projections::DisputesProjection)).await?,
         company_ratings: register(Arc::new(reactors::CompanyRatingsReactor)).await?,
+        resident_links: register(Arc::new(reactors::ResidentLinksReactor)).await?,
     };
     let handles = vec![
         read_models.estates.clone(),
@@ -69,6 +70,7 @@ pub async fn build(deps: PropertyDeps) -> Result<PropertyService, ProjectionErro
         read_models.fund.clone(),
         read_models.disputes.clone(),
         read_models.company_ratings.clone(),
+        read_models.resident_links.clone(),
     ];
     let app = app::PropertyApp::new(deps.store, deps.clock, deps.max_wait, read_models);
     Ok(PropertyService {

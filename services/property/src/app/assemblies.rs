@@ -3,8 +3,10 @@
 //! the assembly's stream. Other aggregates rely on a decided matter through
 //! [`PropertyApp::decision`], read from the assembly's own stream.
 
+mod list;
 mod view;
 
+pub use list::{AssemblyCursor, AssemblyPage};
 pub use view::{AssemblyView, MatterView, explanation};
 
 use super::{ASSEMBLY_CATEGORY, AppError, PropertyApp, new_id};

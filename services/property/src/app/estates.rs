@@ -1,13 +1,16 @@
 //! Estates through the application layer: registering gives a new estate
 //! id derived from the request; every other change runs on the estate's
 //! stream. The register query answers from the `property_estates` read
-//! model and computes eligibility for a first assembly as of today.
+//! model and computes eligibility for a first assembly as of today, with
+//! each owner's resident link as the residents context's events tell it.
 
 use super::{AppError, ESTATE_CATEGORY, PropertyApp, new_id};
 use crate::domain::area::{Area, AreaBasis, UnitAreas};
 use crate::domain::dates::{parse_area, parse_date};
 use crate::domain::estate::{Estate, EstateCommand, EstateFacts, EstateState};
 use crate::domain::first_assembly::{Eligibility, eligibility};
+use crate::domain::owner_link::ResidentStanding;
+use crate::reactors::standings;
 use gongzhi_commands::Receipt;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_server::CommandContext;
@@ -39,6 +42,8 @@ pub struct UnitView {
     /// Empty while the developer holds it.
     pub owner_id: String,
     pub resident_id: String,
+    /// Where the linked resident stands now; `None` when none is linked.
+    pub owner_resident_status: Option<ResidentStanding>,
     pub delivered_on: String,
 }
 
@@ -86,14 +91,27 @@ impl PropertyApp {
         Ok((estate_id, receipt))
     }
 
-    /// Any other estate command, on the estate's own stream.
+    /// Any other estate command, on the estate's own stream. A delivery or
+    /// transfer naming a resident is refused first unless this context
+    /// knows the resident as registered in the district, once it has learnt
+    /// of the residents context's events up to `resident_min_position`.
     pub async fn change_estate(
         &self,
         context: &CommandContext,
         district: &DistrictCode,
         estate_id: Uuid,
         command: EstateCommand,
+        resident_min_position: u64,
     ) -> Result<Receipt, AppError> {
+        let resident = match &command {
+            EstateCommand::Deliver { resident_id, .. } => resident_id.as_deref(),
+            EstateCommand::Transfer { to_resident_id, .. } => to_resident_id.as_deref(),
+            _ => None,
+        };
+        if let Some(resident) = resident {
+            self.check_owner_resident(district, resident, resident_min_position)
+                .await?;
+        }
         self.run::<Estate>(context, district, ESTATE_CATEGORY, estate_id, command)
             .await
     }
@@ -148,6 +166,21 @@ impl PropertyApp {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
+        let linked: Vec<String> = units
+            .iter()
+            .map(|u| u.7.clone())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let statuses = if linked.is_empty() {
+            Default::default()
+        } else {
+            let mut tx = self
+                .read_after(&self.read_models.resident_links, min_position)
+                .await?;
+            let found = standings(&mut tx, district.as_str(), &linked).await?;
+            tx.commit().await?;
+            found
+        };
 
         let mut total = Area::ZERO;
         let mut delivered = Area::ZERO;
@@ -179,6 +212,12 @@ impl PropertyApp {
                 area,
                 area_basis,
                 owner_id: owner,
+                owner_resident_status: (!resident.is_empty()).then(|| {
+                    statuses
+                        .get(&resident)
+                        .copied()
+                        .unwrap_or(ResidentStanding::NotKnown)
+                }),
                 resident_id: resident,
                 delivered_on: on,
             });

@@ -12,6 +12,7 @@ pub mod assemblies;
 pub mod committees;
 pub mod disputes;
 mod error;
+pub mod estate_list;
 pub mod estates;
 pub mod fund;
 pub mod late_filing;
@@ -59,6 +60,8 @@ pub struct ReadModels {
     pub fund: ProjectionHandle,
     pub disputes: ProjectionHandle,
     pub company_ratings: ProjectionHandle,
+    /// Residents known from the residents context's events.
+    pub resident_links: ProjectionHandle,
 }
 
 #[derive(Clone)]

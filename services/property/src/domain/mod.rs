@@ -12,6 +12,7 @@ pub mod fees;
 pub mod first_assembly;
 pub mod fund;
 pub mod management;
+pub mod owner_link;
 pub mod share;
 
 pub use events::{

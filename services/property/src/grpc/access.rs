@@ -5,6 +5,7 @@
 //! casts their own ballot and reads.
 
 use gongzhi_kernel::DistrictCode;
+use gongzhi_proto::gongzhi::property::v1::BallotChannel;
 use gongzhi_server::{ApiError, CITY_ADMIN_ROLE, Caller};
 
 pub const COMMUNITY_WORKER: &str = "community_worker";
@@ -45,26 +46,39 @@ pub fn ensure_street_office(caller: &Caller, district: &DistrictCode) -> Result<
 }
 
 /// A ballot is cast by the owner themselves (online) or recorded by staff
-/// (written); the event metadata keeps who sent it.
+/// from a paper ballot (written), so the channel says how the owner voted
+/// rather than what the sender claims; the event metadata keeps who sent it.
 pub fn ensure_ballot(
     caller: &Caller,
     district: &DistrictCode,
     owner_id: &str,
+    channel: BallotChannel,
 ) -> Result<(), ApiError> {
     if caller.has_role(CITY_ADMIN_ROLE) {
         return Ok(());
     }
     if is_staff(caller) {
-        return caller.ensure_district(district);
+        caller.ensure_district(district)?;
+        if channel != BallotChannel::Written {
+            return Err(ApiError::permission_denied(
+                "staff record written (paper) ballots; an online ballot is cast by the owner themselves",
+            ));
+        }
+        return Ok(());
     }
     if caller.has_role(OWNER) {
         caller.ensure_district(district)?;
-        if caller.subject == owner_id {
-            return Ok(());
+        if caller.subject != owner_id {
+            return Err(ApiError::permission_denied(
+                "an owner casts only their own ballot",
+            ));
         }
-        return Err(ApiError::permission_denied(
-            "an owner casts only their own ballot",
-        ));
+        if channel != BallotChannel::Online {
+            return Err(ApiError::permission_denied(
+                "an owner's own ballot is cast online; a written ballot is recorded by staff",
+            ));
+        }
+        return Ok(());
     }
     Err(ApiError::permission_denied(
         "casting a ballot needs the owner role or a community, street or district role",
@@ -81,4 +95,41 @@ pub fn ensure_read(caller: &Caller, district: &DistrictCode) -> Result<(), ApiEr
         ));
     }
     caller.ensure_district(district)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(subject: &str, role: &str) -> Caller {
+        Caller {
+            subject: subject.to_owned(),
+            roles: vec![role.to_owned()],
+            districts: DistrictCode::parse("500108").into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn the_channel_follows_who_casts_the_ballot() {
+        let Ok(district) = DistrictCode::parse("500108") else {
+            panic!("a valid district code");
+        };
+        let owner = caller("owner-1", OWNER);
+        let staff = caller("staff", COMMUNITY_WORKER);
+        let cases = [
+            (&owner, BallotChannel::Online, true),
+            (&owner, BallotChannel::Written, false),
+            (&staff, BallotChannel::Written, true),
+            (&staff, BallotChannel::Online, false),
+        ];
+        for (who, channel, allowed) in cases {
+            assert_eq!(
+                ensure_ballot(who, &district, "owner-1", channel).is_ok(),
+                allowed,
+                "{} {channel:?}",
+                who.subject
+            );
+        }
+        assert!(ensure_ballot(&owner, &district, "owner-2", BallotChannel::Online).is_err());
+    }
 }

@@ -133,7 +133,7 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
         else {
             return Err(incomplete());
         };
-        ensure_ballot(&caller, &district, &head)?;
+        ensure_ballot(&caller, &district, &head, channel)?;
         let context = CommandContext::new(caller, &r.request_id)?;
         let ballot = CastBallot {
             assembly_id,
@@ -317,5 +317,12 @@ impl pb::assembly_service_server::AssemblyService for AssemblyGrpc {
         Ok(Response::new(pb::ListCommitteesResponse {
             committees: views.into_iter().map(committee_of).collect(),
         }))
+    }
+
+    async fn list_assemblies(
+        &self,
+        request: Request<pb::ListAssembliesRequest>,
+    ) -> Result<Response<pb::ListAssembliesResponse>, Status> {
+        super::lists::list_assemblies(&self.app, request).await
     }
 }

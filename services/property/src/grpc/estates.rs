@@ -29,12 +29,16 @@ impl EstateGrpc {
     async fn change(
         &self,
         caller: Caller,
-        request_id: &str,
-        district: &str,
-        estate_id: &str,
+        target: Target<'_>,
         v: Violations,
+        resident_min_position: u64,
         build: impl FnOnce(DistrictCode) -> Option<EstateCommand>,
     ) -> Result<Option<pb::CommandReceipt>, Status> {
+        let Target {
+            request_id,
+            district,
+            estate_id,
+        } = target;
         let mut v = v;
         v.request_id(request_id);
         let district = v.district(district);
@@ -48,11 +52,18 @@ impl EstateGrpc {
         let context = CommandContext::new(caller, request_id)?;
         let written = grpc(
             self.app
-                .change_estate(&context, &district, estate, command)
+                .change_estate(&context, &district, estate, command, resident_min_position)
                 .await,
         )?;
         Ok(receipt(&written))
     }
+}
+
+/// The request fields every estate change carries.
+struct Target<'a> {
+    request_id: &'a str,
+    district: &'a str,
+    estate_id: &'a str,
 }
 
 fn area_basis(v: &mut Violations, raw: i32) -> Option<AreaBasis> {
@@ -115,10 +126,13 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
+                0,
                 |district| {
                     Some(EstateCommand::AddBuilding {
                         district,
@@ -153,10 +167,13 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
+                0,
                 |district| {
                     Some(EstateCommand::AddUnit {
                         district,
@@ -190,10 +207,13 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
+                0,
                 |district| {
                     Some(EstateCommand::RecordArea {
                         district,
@@ -221,10 +241,13 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
+                r.resident_min_position,
                 |district| {
                     Some(EstateCommand::Deliver {
                         district,
@@ -253,10 +276,13 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         let receipt = self
             .change(
                 caller,
-                &r.request_id,
-                &r.district,
-                &r.estate_id,
+                Target {
+                    request_id: &r.request_id,
+                    district: &r.district,
+                    estate_id: &r.estate_id,
+                },
                 v,
+                r.resident_min_position,
                 |district| {
                     Some(EstateCommand::Transfer {
                         district,
@@ -311,7 +337,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         };
         let written = grpc(
             self.app
-                .change_estate(&context, &district, estate, command)
+                .change_estate(&context, &district, estate, command, 0)
                 .await,
         )?;
         Ok(Response::new(pb::FormPreparatoryGroupResponse {
@@ -337,5 +363,12 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
         Ok(Response::new(pb::GetEstateResponse {
             estate: Some(estate_of(view)),
         }))
+    }
+
+    async fn list_estates(
+        &self,
+        request: Request<pb::ListEstatesRequest>,
+    ) -> Result<Response<pb::ListEstatesResponse>, Status> {
+        super::lists::list_estates(&self.app, request).await
     }
 }

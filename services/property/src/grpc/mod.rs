@@ -6,6 +6,7 @@ mod assemblies;
 mod disputes;
 mod errors;
 mod estates;
+mod lists;
 mod management;
 mod receipt;
 mod validate;

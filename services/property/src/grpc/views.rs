@@ -3,12 +3,14 @@
 use crate::app::assemblies::AssemblyView;
 use crate::app::committees::CommitteeView;
 use crate::app::disputes::DisputeView;
+use crate::app::estate_list::EstateSummaryView;
 use crate::app::estates::EstateView;
 use crate::app::fund::FundView;
 use crate::app::management::ContractView;
 use crate::domain::area::AreaBasis;
 use crate::domain::dates::date;
 use crate::domain::first_assembly::Eligibility;
+use crate::domain::owner_link::ResidentStanding;
 use crate::reactors::CompanyRatingView;
 use gongzhi_proto::gongzhi::property::v1 as pb;
 
@@ -79,6 +81,29 @@ fn basis_of(basis: Option<AreaBasis>) -> pb::AreaBasis {
     }
 }
 
+fn resident_status_of(standing: Option<ResidentStanding>) -> pb::OwnerResidentStatus {
+    match standing {
+        None => pb::OwnerResidentStatus::Unspecified,
+        Some(ResidentStanding::Registered) => pb::OwnerResidentStatus::Registered,
+        Some(ResidentStanding::MovedAway) => pb::OwnerResidentStatus::MovedAway,
+        Some(ResidentStanding::Erased) => pb::OwnerResidentStatus::Erased,
+        Some(ResidentStanding::NotKnown) => pb::OwnerResidentStatus::NotKnown,
+    }
+}
+
+pub fn estate_summary_of(view: EstateSummaryView) -> pb::EstateSummary {
+    pb::EstateSummary {
+        estate_id: view.estate_id,
+        district: view.district,
+        community: view.community,
+        name: view.name,
+        developer_id: view.developer_id,
+        unit_count: view.unit_count,
+        delivered_unit_count: view.delivered_unit_count,
+        preparatory_group_formed: view.preparatory_group_formed,
+    }
+}
+
 pub fn estate_of(view: EstateView) -> pb::Estate {
     let (eligibility, two_years_from) = match view.eligibility {
         Eligibility::HalfDelivered => (pb::FirstAssemblyEligibility::HalfDelivered, None),
@@ -106,6 +131,7 @@ pub fn estate_of(view: EstateView) -> pb::Estate {
                 owner_id: u.owner_id,
                 resident_id: u.resident_id,
                 delivered_on: u.delivered_on,
+                owner_resident_status: resident_status_of(u.owner_resident_status) as i32,
             })
             .collect(),
         total_area: view.total_area.to_string(),
@@ -141,6 +167,8 @@ pub fn assembly_of(view: AssemblyView) -> pb::Assembly {
                 proposal: m.proposal,
                 threshold: m.threshold as i32,
                 ballots: m.ballots,
+                written_ballots: m.written_ballots,
+                online_ballots: m.online_ballots,
                 decided: m.decided,
                 passed: m.passed,
                 reason: m.reason as i32,

@@ -8,6 +8,8 @@ mod cycle;
 mod direct;
 mod late_filing;
 mod later;
+mod lists;
+mod owner_links;
 mod ratings;
 mod refusals;
 
@@ -271,6 +273,7 @@ pub async fn delivered_estate(c: &mut Clients) -> anyhow::Result<(String, Owners
                     owner_id: owners.get(i)?.into(),
                     resident_id: String::new(),
                     delivered_on: "2026-01-15".into(),
+                    resident_min_position: 0,
                 },
                 &staff,
             )?)

@@ -5,8 +5,8 @@ use super::super::{AppError, PropertyApp};
 use crate::domain::assembly::Matter;
 use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::property::v1 as pb;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 type AssemblyRow = (
@@ -32,6 +32,9 @@ pub struct MatterView {
     pub proposal: String,
     pub threshold: pb::MatterThreshold,
     pub ballots: u32,
+    /// Of `ballots`: on paper, recorded by staff, and cast online.
+    pub written_ballots: u32,
+    pub online_ballots: u32,
     pub decided: bool,
     pub passed: bool,
     pub reason: pb::MatterOutcomeReason,
@@ -116,7 +119,21 @@ pub fn explanation(
     }
 }
 
-fn matter(row: &AnyRow, ballots: u32) -> Result<MatterView, sqlx::Error> {
+/// Ballots of one matter by channel: (written, online).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Ballots {
+    written: u32,
+    online: u32,
+    other: u32,
+}
+
+impl Ballots {
+    fn total(self) -> u32 {
+        self.written + self.online + self.other
+    }
+}
+
+fn matter(row: &AnyRow, ballots: Ballots) -> Result<MatterView, sqlx::Error> {
     let text = |i: usize| row.try_get::<String, _>(i);
     let int = |i: usize| row.try_get::<i64, _>(i);
     let kind = i32::try_from(int(1)?).unwrap_or(0);
@@ -147,13 +164,94 @@ fn matter(row: &AnyRow, ballots: u32) -> Result<MatterView, sqlx::Error> {
         title: text(2)?,
         proposal: text(3)?,
         threshold,
-        ballots,
+        ballots: ballots.total(),
+        written_ballots: ballots.written,
+        online_ballots: ballots.online,
         decided,
         passed: int(5)? != 0,
         reason,
         explanation: explanation(reason, threshold, &tally.clone().unwrap_or_default()),
         tally,
     })
+}
+
+/// The assembly `id` as its read model holds it, in `district` only.
+pub(crate) async fn load_assembly(
+    tx: &mut Transaction<'static, Any>,
+    district: &DistrictCode,
+    id: &str,
+) -> Result<Option<AssemblyView>, AppError> {
+    let row: Option<AssemblyRow> = sqlx::query_as(
+        "SELECT estate_id, district, first, convened_by, notice_given_on, held_on, total_area, head_count, closed, closed_at \
+         FROM assemblies WHERE assembly_id = $1",
+    )
+    .bind(id.to_owned())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((
+        estate_id,
+        row_district,
+        first,
+        convened_by,
+        notice,
+        held_on,
+        total_area,
+        head_count,
+        closed,
+        closed_at,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    if row_district != district.as_str() {
+        return Ok(None);
+    }
+    let rows: Vec<AnyRow> = sqlx::query(
+        "SELECT matter_id, kind, title, proposal, decided, passed, threshold, reason, \
+         roll_area, roll_heads, participating_area, participating_heads, agree_area, agree_heads, \
+         against_area, against_heads, abstain_area, abstain_heads \
+         FROM assembly_matters WHERE assembly_id = $1 ORDER BY ordinal",
+    )
+    .bind(id.to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
+    let counts: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT matter_id, channel, COUNT(*) FROM assembly_ballots WHERE assembly_id = $1 GROUP BY matter_id, channel",
+    )
+    .bind(id.to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
+    let ballots = |matter_id: &str| {
+        let mut b = Ballots::default();
+        for (_, channel, n) in counts.iter().filter(|(m, _, _)| m == matter_id) {
+            let n = heads(*n);
+            match pb::BallotChannel::try_from(i32::try_from(*channel).unwrap_or(0)) {
+                Ok(pb::BallotChannel::Written) => b.written += n,
+                Ok(pb::BallotChannel::Online) => b.online += n,
+                _ => b.other += n,
+            }
+        }
+        b
+    };
+    let mut matters = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let matter_id: String = row.try_get(0)?;
+        matters.push(matter(row, ballots(&matter_id))?);
+    }
+    Ok(Some(AssemblyView {
+        assembly_id: id.to_owned(),
+        estate_id,
+        district: row_district,
+        first: first != 0,
+        convened_by,
+        notice_given_on: notice,
+        held_on,
+        total_area,
+        head_count: heads(head_count),
+        closed: closed != 0,
+        closed_at,
+        matters,
+    }))
 }
 
 impl PropertyApp {
@@ -163,76 +261,12 @@ impl PropertyApp {
         assembly_id: Uuid,
         min_position: u64,
     ) -> Result<AssemblyView, AppError> {
-        let id = assembly_id.to_string();
         let mut tx = self
             .read_after(&self.read_models.assemblies, min_position)
             .await?;
-        let row: Option<AssemblyRow> = sqlx::query_as(
-            "SELECT estate_id, district, first, convened_by, notice_given_on, held_on, total_area, head_count, closed, closed_at \
-             FROM assemblies WHERE assembly_id = $1",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((
-            estate_id,
-            row_district,
-            first,
-            convened_by,
-            notice,
-            held_on,
-            total_area,
-            head_count,
-            closed,
-            closed_at,
-        )) = row
-        else {
-            return Err(AppError::NotFound("assembly"));
-        };
-        if row_district != district.as_str() {
-            return Err(AppError::NotFound("assembly"));
-        }
-        let rows: Vec<AnyRow> = sqlx::query(
-            "SELECT matter_id, kind, title, proposal, decided, passed, threshold, reason, \
-             roll_area, roll_heads, participating_area, participating_heads, agree_area, agree_heads, \
-             against_area, against_heads, abstain_area, abstain_heads \
-             FROM assembly_matters WHERE assembly_id = $1 ORDER BY ordinal",
-        )
-        .bind(&id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let counts: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT matter_id, COUNT(*) FROM assembly_ballots WHERE assembly_id = $1 GROUP BY matter_id",
-        )
-        .bind(&id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let view = load_assembly(&mut tx, district, &assembly_id.to_string()).await?;
         tx.commit().await?;
-        let ballots = |matter_id: &str| {
-            counts
-                .iter()
-                .find(|(m, _)| m == matter_id)
-                .map_or(0, |(_, n)| heads(*n))
-        };
-        let mut matters = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let matter_id: String = row.try_get(0)?;
-            matters.push(matter(row, ballots(&matter_id))?);
-        }
-        Ok(AssemblyView {
-            assembly_id: id,
-            estate_id,
-            district: row_district,
-            first: first != 0,
-            convened_by,
-            notice_given_on: notice,
-            held_on,
-            total_area,
-            head_count: heads(head_count),
-            closed: closed != 0,
-            closed_at,
-            matters,
-        })
+        view.ok_or(AppError::NotFound("assembly"))
     }
 }
 
