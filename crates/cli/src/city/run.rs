@@ -21,9 +21,12 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 /// (`<prefix>-city`), so the city's dead-letter stream never captures the
 /// districts' `<prefix>.dlq.>` subjects that cross the leaf node links.
 pub fn city_dlq_topology(district_topology: &BusTopology) -> BusTopology {
+    // Named as `BusTopology::with_prefix` names it, so `gongzhi dlq list
+    // --subject-prefix <prefix>-city` finds the stream.
+    let named = BusTopology::with_prefix(&format!("{}-city", district_topology.subject_prefix));
     BusTopology {
-        subject_prefix: format!("{}-city", district_topology.subject_prefix),
-        stream_prefix: format!("{}_CITY", district_topology.stream_prefix),
+        subject_prefix: named.subject_prefix,
+        stream_prefix: named.stream_prefix,
         ..district_topology.clone()
     }
 }
