@@ -36,6 +36,9 @@ pub enum Command {
     /// List, replay (by rebuilding) and discard dead-lettered messages (the GONGZHI_DLQ stream).
     #[command(subcommand)]
     Dlq(DlqCommand),
+    /// City-level federation: a city stream sourcing every district's streams, and the city read model.
+    #[command(subcommand)]
+    City(CityCommand),
     /// Issue a bearer token (development and tests; production tokens come from the city's identity provider).
     Token(TokenArgs),
     /// Measure the platform against its physical baselines.
@@ -228,6 +231,38 @@ pub struct RotateKeysArgs {
     /// Keys read per query.
     #[arg(long, default_value_t = 500)]
     pub batch_size: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CityCommand {
+    /// Create or update the city stream (sources: each district's context streams through its JetStream domain) and project city_metrics from it until stopped.
+    Run(CityRunArgs),
+    /// Print the city read model: residents registered/erased and grid cases reported/closed per district.
+    Totals(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CityRunArgs {
+    /// The city's read-model database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The city's NATS server (leaf node hub of the districts); --subject-prefix is the districts' prefix.
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// A district's Gongzhi as `<district code>=<jetstream domain>`, e.g. 500108=d500108; repeat per district.
+    #[arg(
+        long = "district",
+        env = "GONGZHI_CITY_DISTRICTS",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub districts: Vec<String>,
+    /// Name of the city stream on the city's server.
+    #[arg(long, env = "GONGZHI_CITY_STREAM", default_value = "GONGZHI_CITY")]
+    pub stream: String,
+    /// Durable consumer name of the city projection.
+    #[arg(long, env = "GONGZHI_CITY_DURABLE", default_value = "city-metrics")]
+    pub durable: String,
 }
 
 #[derive(Debug, Subcommand)]

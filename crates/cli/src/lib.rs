@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod city;
 pub mod commands;
 pub mod http;
 pub mod runtime;

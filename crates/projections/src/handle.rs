@@ -181,7 +181,15 @@ impl ProjectionHandle {
         }
     }
 
-    /// Checkpoint per source context of the live generation.
+    /// Ticks whenever the checkpoints may have moved (here or, on
+    /// PostgreSQL, in another process), for waits on checkpoints that
+    /// [`Self::wait_for`] cannot express, such as per-origin ones.
+    pub fn checkpoint_changes(&self) -> watch::Receiver<u64> {
+        self.inner.checkpoint_moved.subscribe()
+    }
+
+    /// Checkpoint per source context (or per [`Projection::checkpoint_key`])
+    /// of the live generation.
     pub async fn checkpoints(&self) -> Result<BTreeMap<String, u64>, ProjectionError> {
         let mut tx = self.read().await?;
         let checkpoints = read_checkpoints(&mut tx).await?;
@@ -272,9 +280,10 @@ pub(crate) async fn apply_in(
     let position = i64::try_from(event.position).map_err(|_| {
         ProjectionError::apply(projection.name(), event.event_id, "position beyond i64")
     })?;
+    let key = projection.checkpoint_key(source, event);
     let checkpoint: Option<i64> =
         sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE source = $1")
-            .bind(source.context.as_str())
+            .bind(key.as_str())
             .fetch_optional(&mut *connection)
             .await?;
     if checkpoint.is_some_and(|c| c >= position) {
@@ -285,7 +294,7 @@ pub(crate) async fn apply_in(
         "INSERT INTO projection_checkpoints (source, position) VALUES ($1, $2) \
          ON CONFLICT (source) DO UPDATE SET position = excluded.position, applied_at = CURRENT_TIMESTAMP",
     )
-    .bind(source.context.as_str())
+    .bind(key.as_str())
     .bind(position)
     .execute(&mut *connection)
     .await?;

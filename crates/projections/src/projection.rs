@@ -55,6 +55,15 @@ pub trait Projection: Send + Sync + 'static {
     /// versions below 3000; the runtime's own tables use 3100 and up.
     fn migrator(&self, backend: Backend) -> Migrator;
 
+    /// Which checkpoint an event of `source` moves. One per source context by
+    /// default: one event store's events of a context arrive in `$all`
+    /// order. A projection fed by several event stores (the city read model,
+    /// from every district's Gongzhi) keys by origin too, since positions of
+    /// different stores are unrelated and one must not skip the other's.
+    fn checkpoint_key(&self, source: &Source, _event: &RecordedEvent) -> String {
+        source.context.clone()
+    }
+
     async fn apply(
         &self,
         connection: &mut AnyConnection,

