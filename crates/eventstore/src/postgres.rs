@@ -11,6 +11,7 @@
 
 mod append;
 mod errors;
+mod group;
 mod listener;
 
 use crate::append_rules::to_stored;
@@ -20,7 +21,10 @@ use crate::{
     AllFilter, AppendResult, DEFAULT_MAX_EVENT_BYTES, Direction, EventData, EventStore,
     EventSubscription, ExpectedRevision, ReadFrom, RecordedEvent, StoreError, StreamName,
 };
+use crate::append_rules::check_events;
 use errors::map_pg_error;
+use group::GroupCommitter;
+use std::sync::{Arc, OnceLock};
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
@@ -34,6 +38,8 @@ const SELECT_EVENT: &str = "SELECT position, event_id, stream_name, revision, ev
 pub struct PostgresEventStore {
     pool: PgPool,
     max_event_bytes: usize,
+    /// Started on the first append (it needs the runtime); shared by clones.
+    committer: Arc<OnceLock<GroupCommitter>>,
 }
 
 impl PostgresEventStore {
@@ -52,12 +58,14 @@ impl PostgresEventStore {
         Self {
             pool,
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            committer: Arc::new(OnceLock::new()),
         }
     }
 
     /// Caps one event's stored size (payload + type + metadata JSON).
     pub fn with_max_event_bytes(mut self, max_event_bytes: usize) -> Self {
         self.max_event_bytes = max_event_bytes;
+        self.committer = Arc::new(OnceLock::new());
         self
     }
 
@@ -133,7 +141,11 @@ impl EventStore for PostgresEventStore {
         expected: ExpectedRevision,
         events: Vec<EventData>,
     ) -> Result<AppendResult, StoreError> {
-        append::append(&self.pool, self.max_event_bytes, stream, expected, events).await
+        check_events(&events, self.max_event_bytes)?;
+        self.committer
+            .get_or_init(|| GroupCommitter::start(self.pool.clone(), self.max_event_bytes))
+            .append(stream, expected, events)
+            .await
     }
 
     #[tracing::instrument(name = "eventstore.read_stream", skip_all, fields(db.system = "postgresql", stream = %stream))]
