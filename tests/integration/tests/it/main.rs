@@ -4,6 +4,7 @@
 
 mod support;
 
+mod bench;
 mod consumer;
 mod grids;
 mod metrics;
@@ -15,4 +16,5 @@ mod residents;
 mod server;
 mod store_concurrency;
 mod store_contract;
+mod store_group_commit;
 mod telemetry;
