@@ -12,6 +12,10 @@
 //!   publish, ack awaited), then the original is terminated. If the dead
 //!   letter cannot be published the message is nak'd and dead-lettered on
 //!   its next delivery.
+//! - Messages of a pull that have already arrived are handed over together
+//!   ([`EventHandler::handle_batch`], a projection applies them in one
+//!   transaction) and acked after it succeeded; a redelivery, an
+//!   undecodable message or a failed batch goes the one-by-one way above.
 //! - While a handler works past half of `ack_wait`, progress is signalled so
 //!   the server does not redeliver under it.
 //! - On cancel it stops fetching, lets the handler in flight finish and
