@@ -17,12 +17,21 @@ impl ProjectionHandle {
         }
         let deadline = Instant::now() + timeout;
         let mut applied = self.inner.applied.subscribe();
+        // The first matching event the last check found unapplied. Sources
+        // are applied in order, so until this process has applied up to it
+        // another check cannot succeed: waiters skip the database until
+        // then, instead of every waiter re-checking on every apply (with
+        // hundreds waiting, those checks starved the applier of connections).
+        let mut blocker = 0;
         loop {
             // Mark the current value seen before checking, so an apply that
             // lands during the check still wakes the wait below.
-            applied.borrow_and_update();
-            if self.caught_up(position).await? {
-                return Ok(());
+            let seen = *applied.borrow_and_update();
+            if seen >= blocker {
+                match self.first_unapplied(position).await? {
+                    None => return Ok(()),
+                    Some(next) => blocker = next,
+                }
             }
             let woke = tokio::time::timeout_at(deadline, applied.changed()).await;
             if !matches!(woke, Ok(Ok(()))) {
@@ -36,7 +45,14 @@ impl ProjectionHandle {
     }
 
     pub async fn caught_up(&self, position: u64) -> Result<bool, ProjectionError> {
+        Ok(self.first_unapplied(position).await?.is_none())
+    }
+
+    /// The position of the first matching event at or below `position` that
+    /// the projection has not applied, if any.
+    async fn first_unapplied(&self, position: u64) -> Result<Option<u64>, ProjectionError> {
         let checkpoints = self.checkpoints().await?;
+        let mut first = None;
         for source in self.sources() {
             let after = checkpoints.get(&source.context).copied().unwrap_or(0);
             if after >= position {
@@ -47,10 +63,10 @@ impl ProjectionHandle {
                 .store
                 .read_all(after, &source.filter(), 1)
                 .await?;
-            if next.first().is_some_and(|event| event.position <= position) {
-                return Ok(false);
+            if let Some(event) = next.first().filter(|event| event.position <= position) {
+                first = Some(first.map_or(event.position, |p: u64| p.min(event.position)));
             }
         }
-        Ok(true)
+        Ok(first)
     }
 }
