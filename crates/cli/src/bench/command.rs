@@ -78,17 +78,45 @@ async fn measure(config: &BenchConfig, database: &BenchDatabase) -> anyhow::Resu
     )
     .await
     .context("failed to start the residents service for the bench")?;
-    let result = drive(config, started.addr, database).await;
+    let settle = Settle {
+        store: started.store.clone(),
+        projections: started.projections.clone(),
+    };
+    let result = drive(config, started.addr, database, &settle).await;
     shutdown.cancel();
     started.task.await??;
     delete_streams(&config.nats_url, &prefix).await;
     result
 }
 
+/// Lets the read models catch up with the store between loads, so a load the
+/// platform could not sustain does not leave its backlog to the next one.
+struct Settle {
+    store: gongzhi_eventstore::SharedEventStore,
+    projections: Vec<gongzhi_projections::ProjectionHandle>,
+}
+
+impl Settle {
+    async fn wait(&self) -> anyhow::Result<()> {
+        let head = self.store.head_position().await?;
+        for projection in &self.projections {
+            // A projection still behind after this long is reported by the
+            // next load's latencies anyway.
+            if let Err(error) = projection.wait_for(head, SETTLE_LIMIT).await {
+                eprintln!("warning: {} did not catch up: {error}", projection.name());
+            }
+        }
+        Ok(())
+    }
+}
+
+const SETTLE_LIMIT: Duration = Duration::from_secs(180);
+
 async fn drive(
     config: &BenchConfig,
     addr: std::net::SocketAddr,
     database: &BenchDatabase,
+    settle: &Settle,
 ) -> anyhow::Result<Vec<LoadPoint>> {
     let mut clients = Vec::new();
     for _ in 0..CHANNELS {
@@ -109,6 +137,7 @@ async fn drive(
     let duration = Duration::from_secs_f64(config.seconds);
     let mut points = Vec::new();
     for &rate in &config.rates {
+        settle.wait().await?;
         let gongzhi = open_loop(rate, duration, {
             let residents = residents.clone();
             move || residents.clone().command()
@@ -130,6 +159,7 @@ async fn drive(
             baseline,
         });
     }
+    settle.wait().await?;
     let gongzhi = closed_loop(config.concurrency, duration, {
         let residents = residents.clone();
         move || residents.clone().command()
@@ -186,24 +216,28 @@ where
         workers.spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0;
+            let mut first_error = None;
             while start.elapsed() < duration {
                 let issued = Instant::now();
                 match command().await {
                     Ok(()) => latencies.push(issued.elapsed()),
                     Err(error) => {
                         errors += 1;
-                        tracing::debug!(%error, "bench command failed");
+                        first_error.get_or_insert_with(|| format!("{error:#}"));
                     }
                 }
             }
-            (latencies, errors)
+            (latencies, errors, first_error)
         });
     }
     let mut all = Latencies::default();
     while let Some(worker) = workers.join_next().await {
-        let (latencies, errors) = worker?;
+        let (latencies, errors, first_error) = worker?;
         all.samples.extend(latencies);
         all.errors += errors;
+        if all.first_error.is_none() {
+            all.first_error = first_error;
+        }
     }
     all.elapsed = start.elapsed();
     Ok(all)
@@ -219,7 +253,7 @@ async fn collect(
             Ok(latency) => all.samples.push(latency),
             Err(error) => {
                 all.errors += 1;
-                tracing::debug!(%error, "bench command failed");
+                all.first_error.get_or_insert_with(|| format!("{error:#}"));
             }
         }
     }
@@ -356,6 +390,12 @@ pub fn print_table(points: &[LoadPoint]) {
             b.percentile_ms(99.9),
             g.percentile_ms(99.0) / b.percentile_ms(99.0).max(f64::EPSILON),
         );
+    }
+    for point in points {
+        if let Some(error) = &point.gongzhi.first_error {
+            let offered = point.offered.map_or_else(|| "max".to_owned(), |r| r.to_string());
+            println!("first error at {offered}: {error}");
+        }
     }
     println!(
         "latency from when the command was due (open loop) to the read model's answer; baseline = one committed single-row INSERT then a SELECT by key, same scheduler. Target: p99 < 50 ms at 1000 cmd/s."

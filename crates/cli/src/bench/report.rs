@@ -26,6 +26,8 @@ pub struct Latencies {
     pub samples: Vec<Duration>,
     pub errors: u64,
     pub elapsed: Duration,
+    /// The first failure, for the report: what the errors were.
+    pub first_error: Option<String>,
 }
 
 impl Latencies {
