@@ -32,7 +32,8 @@ use crate::record::metadata_json;
 use crate::{AppendResult, EventData, ExpectedRevision, StoreError, StreamName};
 use sqlx::{PgPool, Row};
 use std::collections::HashMap;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Most appends in one group; more wait for the next group.
 const MAX_GROUP: usize = 256;
@@ -127,12 +128,31 @@ impl GroupCommitter {
     }
 }
 
-async fn run(pool: PgPool, max_event_bytes: usize, mut requests: mpsc::UnboundedReceiver<Request>) {
-    let mut group = Vec::with_capacity(MAX_GROUP);
-    while requests.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let taken = std::mem::take(&mut group);
-        commit_group(&pool, max_event_bytes, taken).await;
-    }
+/// Committers taking groups from the one queue. More than one, so a group
+/// locks its streams and waits for the `$all` counter while the group ahead
+/// of it is still flushing its commit: the counter is then held only for a
+/// write and a commit, back to back. Deadlock-free: every group locks its
+/// streams in name order in one statement and only then the counter, and
+/// whoever holds the counter only commits.
+const COMMITTERS: usize = 3;
+
+async fn run(pool: PgPool, max_event_bytes: usize, requests: mpsc::UnboundedReceiver<Request>) {
+    let requests = Arc::new(Mutex::new(requests));
+    let committers = (0..COMMITTERS).map(|_| {
+        let (pool, requests) = (pool.clone(), requests.clone());
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(MAX_GROUP);
+            loop {
+                let taken = requests.lock().await.recv_many(&mut group, MAX_GROUP).await;
+                if taken == 0 {
+                    return;
+                }
+                let taken = std::mem::take(&mut group);
+                commit_group(&pool, max_event_bytes, taken).await;
+            }
+        })
+    });
+    futures::future::join_all(committers).await;
 }
 
 async fn commit_group(pool: &PgPool, max_event_bytes: usize, group: Vec<Request>) {
