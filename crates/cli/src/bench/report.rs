@@ -24,6 +24,9 @@ impl Measurement {
 #[derive(Debug, Clone, Default)]
 pub struct Latencies {
     pub samples: Vec<Duration>,
+    /// Where the operation has a first step worth seeing alone (the command
+    /// accepted, before its read model answers): its latencies.
+    pub accepted: Vec<Duration>,
     pub errors: u64,
     pub elapsed: Duration,
     /// The first failure, for the report: what the errors were.
