@@ -12,8 +12,14 @@ use std::sync::Arc;
 use tokio::sync::RwLock;
 
 #[derive(Clone)]
+/// Connections applying events, shared by every projection of the process.
+const APPLIER_CONNECTIONS: u32 = 4;
+
 pub enum ReadModelDb {
-    Postgres { pool: AnyPool },
+    /// `appliers` is a pool of its own for applying events, so appliers
+    /// never queue behind queries: with hundreds of read-your-writes queries
+    /// waiting, one shared pool made the applier they wait for wait for them.
+    Postgres { pool: AnyPool, appliers: AnyPool },
     Sqlite { dir: PathBuf },
 }
 
@@ -27,7 +33,11 @@ impl ReadModelDb {
         let mut registry = sqlx::migrate!("./migrations/postgres/registry");
         registry.set_ignore_missing(true);
         registry.run(&pool).await?;
-        Ok(Self::Postgres { pool })
+        let appliers = AnyPoolOptions::new()
+            .max_connections(APPLIER_CONNECTIONS)
+            .connect(url)
+            .await?;
+        Ok(Self::Postgres { pool, appliers })
     }
 
     pub async fn sqlite(dir: impl Into<PathBuf>) -> Result<Self, ProjectionError> {
@@ -56,7 +66,7 @@ impl ReadModelDb {
         let name = projection.name();
         check_name(name)?;
         let generations = match self {
-            Self::Postgres { pool } => {
+            Self::Postgres { pool, appliers } => {
                 sqlx::query(
                     "INSERT INTO projections.registry (name, active_generation) VALUES ($1, 1) \
                      ON CONFLICT (name) DO NOTHING",
@@ -71,7 +81,10 @@ impl ReadModelDb {
                 .fetch_one(pool)
                 .await?;
                 migrate_pg_generation(pool, projection.as_ref(), active).await?;
-                Generations::Postgres { pool: pool.clone() }
+                Generations::Postgres {
+                    pool: pool.clone(),
+                    appliers: appliers.clone(),
+                }
             }
             Self::Sqlite { dir } => {
                 let active = read_active_file(dir, name).await?;

@@ -22,6 +22,8 @@ pub(crate) struct SqliteGeneration {
 pub(crate) enum Generations {
     Postgres {
         pool: AnyPool,
+        /// Applying events only; see `ReadModelDb::Postgres`.
+        appliers: AnyPool,
     },
     Sqlite {
         dir: PathBuf,
@@ -99,8 +101,8 @@ impl ProjectionHandle {
             return Ok(false);
         };
         let applied = match &self.inner.generations {
-            Generations::Postgres { pool } => {
-                let mut tx = pool.begin().await?;
+            Generations::Postgres { appliers, .. } => {
+                let mut tx = appliers.begin().await?;
                 let generation: i64 = sqlx::query_scalar(
                     "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
                 )
@@ -160,8 +162,8 @@ impl ProjectionHandle {
         let projection = self.inner.projection.as_ref();
         let mut applied = 0;
         match &self.inner.generations {
-            Generations::Postgres { pool } => {
-                let mut tx = pool.begin().await?;
+            Generations::Postgres { appliers, .. } => {
+                let mut tx = appliers.begin().await?;
                 let generation: i64 = sqlx::query_scalar(
                     "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
                 )
@@ -209,7 +211,7 @@ impl ProjectionHandle {
     /// queries resolve to it. Keep it short; it is a transaction.
     pub async fn read(&self) -> Result<Transaction<'static, Any>, ProjectionError> {
         match &self.inner.generations {
-            Generations::Postgres { pool } => {
+            Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
                 let generation = self.active_generation_pg(&mut tx).await?;
                 set_local_schema(&mut tx, self.name(), generation).await?;
@@ -224,7 +226,7 @@ impl ProjectionHandle {
 
     pub async fn generation(&self) -> Result<i64, ProjectionError> {
         match &self.inner.generations {
-            Generations::Postgres { pool } => {
+            Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
                 let generation = self.active_generation_pg(&mut tx).await?;
                 tx.commit().await?;

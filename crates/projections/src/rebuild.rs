@@ -34,7 +34,7 @@ impl ProjectionHandle {
     ) -> Result<i64, ProjectionError> {
         let head = self.inner.store.head_position().await?;
         match &self.inner.generations {
-            Generations::Postgres { pool } => {
+            Generations::Postgres { pool, .. } => {
                 let current = self.generation().await?;
                 let next = current + 1;
                 let schema = schema_name(self.name(), next);
