@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
-#[derive(Clone)]
 /// Connections applying events, shared by every projection of the process.
 const APPLIER_CONNECTIONS: u32 = 4;
 
+#[derive(Clone)]
 pub enum ReadModelDb {
     /// `appliers` is a pool of its own for applying events, so appliers
     /// never queue behind queries: with hundreds of read-your-writes queries
