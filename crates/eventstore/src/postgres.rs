@@ -14,6 +14,7 @@ mod errors;
 mod group;
 mod listener;
 
+use crate::append_rules::check_events;
 use crate::append_rules::to_stored;
 use crate::record::StoredRow;
 use crate::subscription::catch_up;
@@ -21,12 +22,11 @@ use crate::{
     AllFilter, AppendResult, DEFAULT_MAX_EVENT_BYTES, Direction, EventData, EventStore,
     EventSubscription, ExpectedRevision, ReadFrom, RecordedEvent, StoreError, StreamName,
 };
-use crate::append_rules::check_events;
 use errors::map_pg_error;
 use group::GroupCommitter;
-use std::sync::{Arc, OnceLock};
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use std::sync::{Arc, OnceLock};
 
 /// The channel `append` notifies, with the last position written as payload.
 pub const NOTIFY_CHANNEL: &str = "gongzhi_eventstore_all";

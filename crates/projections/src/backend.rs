@@ -19,8 +19,13 @@ pub enum ReadModelDb {
     /// `appliers` is a pool of its own for applying events, so appliers
     /// never queue behind queries: with hundreds of read-your-writes queries
     /// waiting, one shared pool made the applier they wait for wait for them.
-    Postgres { pool: AnyPool, appliers: AnyPool },
-    Sqlite { dir: PathBuf },
+    Postgres {
+        pool: AnyPool,
+        appliers: AnyPool,
+    },
+    Sqlite {
+        dir: PathBuf,
+    },
 }
 
 impl ReadModelDb {

@@ -154,7 +154,13 @@ impl ProjectionHandle {
     pub async fn apply_batch(&self, events: &[RecordedEvent]) -> Result<u64, ProjectionError> {
         let wanted: Vec<(&Source, &RecordedEvent)> = events
             .iter()
-            .filter_map(|e| self.inner.sources.iter().find(|s| s.matches(e)).map(|s| (s, e)))
+            .filter_map(|e| {
+                self.inner
+                    .sources
+                    .iter()
+                    .find(|s| s.matches(e))
+                    .map(|s| (s, e))
+            })
             .collect();
         let Some(highest) = wanted.iter().map(|(_, e)| e.position).max() else {
             return Ok(0);

@@ -11,7 +11,10 @@ use std::time::Instant;
 pub async fn run_all(config: &BenchConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     println!("## gongzhi bench all\n");
-    println!("```\n{}\n```", describe(&config.database_url, &config.nats_url).await?);
+    println!(
+        "```\n{}\n```",
+        describe(&config.database_url, &config.nats_url).await?
+    );
     let append = run_store_bench(config).await?;
     println!("load average after append: {}", load_average());
     let relay = relay::run(config).await?;
@@ -33,10 +36,7 @@ pub async fn run_all(config: &BenchConfig) -> anyhow::Result<()> {
             .with_context(|| format!("failed to write the plot to {}", path.display()))?;
         println!("plot written to {}", path.display());
     }
-    println!(
-        "whole run: {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("whole run: {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

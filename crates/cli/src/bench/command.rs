@@ -375,7 +375,9 @@ async fn delete_streams(nats_url: &str, prefix: &str) {
 }
 
 pub fn print_table(points: &[LoadPoint]) {
-    println!("\n### Command -> read model: RegisterResident through gRPC until GetResident(min_position) answers\n");
+    println!(
+        "\n### Command -> read model: RegisterResident through gRPC until GetResident(min_position) answers\n"
+    );
     println!(
         "| offered cmd/s | achieved cmd/s | errors | accepted p50 ms | accepted p99 ms | readable p50 ms | p99 ms | p999 ms | baseline achieved/s | baseline p50 ms | baseline p99 ms | baseline p999 ms | p99 ratio |"
     );
@@ -403,7 +405,9 @@ pub fn print_table(points: &[LoadPoint]) {
     }
     for point in points {
         if let Some(error) = &point.gongzhi.first_error {
-            let offered = point.offered.map_or_else(|| "max".to_owned(), |r| r.to_string());
+            let offered = point
+                .offered
+                .map_or_else(|| "max".to_owned(), |r| r.to_string());
             println!("first error at {offered}: {error}");
         }
     }

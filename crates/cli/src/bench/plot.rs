@@ -11,6 +11,9 @@ const RIGHT: f64 = 150.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 50.0;
 
+/// Name, colour and value of one line.
+type Series = (&'static str, &'static str, Box<dyn Fn(&LoadPoint) -> f64>);
+
 /// Open-loop points only: p50/p99/p999 of Gongzhi and the baseline's p99,
 /// log-scaled latency axis.
 pub fn latency_svg(points: &[LoadPoint], subtitle: &str) -> String {
@@ -18,11 +21,27 @@ pub fn latency_svg(points: &[LoadPoint], subtitle: &str) -> String {
         .iter()
         .filter_map(|p| p.offered.map(|r| (f64::from(r), p)))
         .collect();
-    let series: [(&str, &str, Box<dyn Fn(&LoadPoint) -> f64>); 4] = [
-        ("gongzhi p50", "#1f77b4", Box::new(|p| p.gongzhi.percentile_ms(50.0))),
-        ("gongzhi p99", "#d62728", Box::new(|p| p.gongzhi.percentile_ms(99.0))),
-        ("gongzhi p999", "#9467bd", Box::new(|p| p.gongzhi.percentile_ms(99.9))),
-        ("baseline p99", "#2ca02c", Box::new(|p| p.baseline.percentile_ms(99.0))),
+    let series: [Series; 4] = [
+        (
+            "gongzhi p50",
+            "#1f77b4",
+            Box::new(|p| p.gongzhi.percentile_ms(50.0)),
+        ),
+        (
+            "gongzhi p99",
+            "#d62728",
+            Box::new(|p| p.gongzhi.percentile_ms(99.0)),
+        ),
+        (
+            "gongzhi p999",
+            "#9467bd",
+            Box::new(|p| p.gongzhi.percentile_ms(99.9)),
+        ),
+        (
+            "baseline p99",
+            "#2ca02c",
+            Box::new(|p| p.baseline.percentile_ms(99.0)),
+        ),
     ];
     let max_x = open.iter().map(|(x, _)| *x).fold(1.0, f64::max);
     let values = open
@@ -50,7 +69,10 @@ pub fn latency_svg(points: &[LoadPoint], subtitle: &str) -> String {
         svg,
         r#"<text x="{LEFT}" y="18" font-size="14">Command to read model: latency against offered load</text>"#
     );
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="33" fill="#555">{subtitle}</text>"##);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="33" fill="#555">{subtitle}</text>"##
+    );
     let mut decade = lo;
     while decade <= hi * 1.0001 {
         let yy = y(decade);
@@ -90,7 +112,10 @@ pub fn latency_svg(points: &[LoadPoint], subtitle: &str) -> String {
         );
         for point in &path {
             let (px, py) = point.split_once(',').unwrap_or(("0", "0"));
-            let _ = writeln!(svg, r#"<circle cx="{px}" cy="{py}" r="3" fill="{colour}"/>"#);
+            let _ = writeln!(
+                svg,
+                r#"<circle cx="{px}" cy="{py}" r="3" fill="{colour}"/>"#
+            );
         }
         let ly = TOP + 10.0 + index as f64 * 18.0;
         let lx = LEFT + plot_w + 12.0;

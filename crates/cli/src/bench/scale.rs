@@ -31,7 +31,10 @@ pub async fn run(config: &BenchConfig) -> anyhow::Result<Vec<ScalePoint>> {
     Ok(points)
 }
 
-async fn measure(config: &BenchConfig, database: &BenchDatabase) -> anyhow::Result<Vec<ScalePoint>> {
+async fn measure(
+    config: &BenchConfig,
+    database: &BenchDatabase,
+) -> anyhow::Result<Vec<ScalePoint>> {
     let pool = database.pool(WRITERS as u32 + 4).await?;
     let store = Arc::new(PostgresEventStore::new(pool.clone()));
     store.migrate().await?;
@@ -75,9 +78,7 @@ pub fn print_table(points: &[ScalePoint]) {
         "| stored events | append ev/s | append p50 ms | append p99 ms | p99 vs smallest | rebuild events | rebuild s | rebuild ev/s | scan ev/s | rebuild/scan |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let first_p99 = points
-        .first()
-        .map_or(1.0, |p| p.append.percentile_ms(99.0));
+    let first_p99 = points.first().map_or(1.0, |p| p.append.percentile_ms(99.0));
     for point in points {
         let p99 = point.append.percentile_ms(99.0);
         println!(
@@ -94,5 +95,7 @@ pub fn print_table(points: &[ScalePoint]) {
             point.rebuild.rebuild_rate() / point.rebuild.scan_rate().max(f64::EPSILON),
         );
     }
-    println!("append latency is measured at each size before that size's rebuild; flat p99 = indexes keep appends O(log n).");
+    println!(
+        "append latency is measured at each size before that size's rebuild; flat p99 = indexes keep appends O(log n)."
+    );
 }

@@ -15,7 +15,10 @@ const EVENTS_PER_STREAM: u64 = 100;
 const CHUNK: u64 = 100_000;
 
 pub fn metadata() -> anyhow::Result<EventMetadata> {
-    Ok(EventMetadata::new(Some(DistrictCode::parse("500108")?), "bench"))
+    Ok(EventMetadata::new(
+        Some(DistrictCode::parse("500108")?),
+        "bench",
+    ))
 }
 
 /// Adds `count` events (rounded up to whole streams) after the head.
@@ -66,6 +69,8 @@ pub async fn seed(pool: &PgPool, count: u64) -> anyhow::Result<()> {
         tx.commit().await?;
         first_stream += chunk_streams;
     }
-    sqlx::query("ANALYZE eventstore.events").execute(pool).await?;
+    sqlx::query("ANALYZE eventstore.events")
+        .execute(pool)
+        .await?;
     Ok(())
 }

@@ -97,16 +97,23 @@ async fn retries_in_a_group_answer_like_the_original() -> anyhow::Result<()> {
     let streams: Vec<_> = (0..RACERS)
         .map(|_| new_stream("resident"))
         .collect::<anyhow::Result<_>>()?;
-    let batches: Vec<_> = (0..RACERS).map(|_| events(2)).collect::<anyhow::Result<_>>()?;
-    let first = join_all(streams.iter().zip(&batches).map(|(stream, batch)| {
-        store.append(stream, ExpectedRevision::NoStream, batch.clone())
-    }))
-    .await;
+    let batches: Vec<_> = (0..RACERS)
+        .map(|_| events(2))
+        .collect::<anyhow::Result<_>>()?;
+    let first =
+        join_all(streams.iter().zip(&batches).map(|(stream, batch)| {
+            store.append(stream, ExpectedRevision::NoStream, batch.clone())
+        }))
+        .await;
     // The same appends again, with fresh ones interleaved in the same group.
     let again = join_all(streams.iter().zip(&batches).map(|(stream, batch)| {
         let store = store.clone();
         async move {
-            let fresh = store.append(stream, ExpectedRevision::Any, vec![event("gongzhi.residents.v1.X")?]);
+            let fresh = store.append(
+                stream,
+                ExpectedRevision::Any,
+                vec![event("gongzhi.residents.v1.X")?],
+            );
             let retry = store.append(stream, ExpectedRevision::NoStream, batch.clone());
             let (fresh, retry) = tokio::join!(fresh, retry);
             Ok::<_, anyhow::Error>((fresh?, retry))
@@ -116,16 +123,17 @@ async fn retries_in_a_group_answer_like_the_original() -> anyhow::Result<()> {
     for (original, repeated) in first.into_iter().zip(again) {
         let original = original?;
         let (_, retry) = repeated?;
-        ensure!(retry? == original, "a retry answers with the original result");
+        ensure!(
+            retry? == original,
+            "a retry answers with the original result"
+        );
     }
     gapless(store.as_ref(), (RACERS * 3) as u64).await
 }
 
 /// `$all` holds exactly positions 1..=count.
 async fn gapless(store: &dyn EventStore, count: u64) -> anyhow::Result<()> {
-    let all = store
-        .read_all(0, &AllFilter::everything(), 100_000)
-        .await?;
+    let all = store.read_all(0, &AllFilter::everything(), 100_000).await?;
     let positions: Vec<u64> = all.iter().map(|e| e.position).collect();
     ensure!(
         positions == (1..=count).collect::<Vec<_>>(),
@@ -133,4 +141,3 @@ async fn gapless(store: &dyn EventStore, count: u64) -> anyhow::Result<()> {
     );
     Ok(())
 }
-
