@@ -222,9 +222,9 @@ pub struct BenchArgs {
     /// How long each offered load (and the saturation run) lasts.
     #[arg(long, default_value_t = 5)]
     pub seconds: u64,
-    /// Commands in flight in the closed-loop run that finds the highest rate.
-    #[arg(long, default_value_t = 64)]
-    pub concurrency: usize,
+    /// Commands in flight in the closed-loop runs that find the highest rate.
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16,64")]
+    pub concurrency: Vec<usize>,
     /// Events in the store for the rebuild workload.
     #[arg(long, default_value_t = 50_000)]
     pub rebuild_events: u64,

@@ -79,6 +79,18 @@ fn print_targets(
             verdict(p99 < 50.0 && kept_up)
         );
     }
+    if let Some(best) = commands
+        .iter()
+        .filter(|p| p.offered.is_none())
+        .max_by(|a, b| a.gongzhi.rate().total_cmp(&b.gongzhi.rate()))
+    {
+        println!(
+            "| (highest sustained rate, closed loop) | {:.0} cmd/s with {} in flight, p99 {:.1} ms | - |",
+            best.gongzhi.rate(),
+            best.in_flight,
+            best.gongzhi.percentile_ms(99.0)
+        );
+    }
     let ratio = rebuild.rebuild_rate() / rebuild.scan_rate().max(f64::EPSILON);
     println!(
         "| rebuild >= 0.4 x ordered scan | {ratio:.2} | {} |",

@@ -44,6 +44,8 @@ const WARM_UP: u64 = 20;
 pub struct LoadPoint {
     /// Commands per second offered; `None` for the closed loop.
     pub offered: Option<u32>,
+    /// Commands kept in flight by the closed loop (0 for open-loop points).
+    pub in_flight: usize,
     pub gongzhi: Latencies,
     pub baseline: Latencies,
 }
@@ -155,26 +157,35 @@ async fn drive(
         );
         points.push(LoadPoint {
             offered: Some(rate),
+            in_flight: 0,
             gongzhi,
             baseline,
         });
     }
-    settle.wait().await?;
-    let gongzhi = closed_loop(config.concurrency, duration, {
-        let residents = residents.clone();
-        move || residents.clone().command()
-    })
-    .await?;
-    let baseline = closed_loop(config.concurrency, duration, {
-        let plain = plain.clone();
-        move || plain.clone().command()
-    })
-    .await?;
-    points.push(LoadPoint {
-        offered: None,
-        gongzhi,
-        baseline,
-    });
+    for &concurrency in &config.concurrency {
+        settle.wait().await?;
+        let gongzhi = closed_loop(concurrency, duration, {
+            let residents = residents.clone();
+            move || residents.clone().command()
+        })
+        .await?;
+        let baseline = closed_loop(concurrency, duration, {
+            let plain = plain.clone();
+            move || plain.clone().command()
+        })
+        .await?;
+        eprintln!(
+            "closed loop, {concurrency} in flight: gongzhi {:.0}/s, baseline {:.0}/s",
+            gongzhi.rate(),
+            baseline.rate()
+        );
+        points.push(LoadPoint {
+            offered: None,
+            in_flight: concurrency,
+            gongzhi,
+            baseline,
+        });
+    }
     pool.close().await;
     Ok(points)
 }
@@ -383,9 +394,10 @@ pub fn print_table(points: &[LoadPoint]) {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for point in points {
-        let offered = point
-            .offered
-            .map_or_else(|| "max (closed loop)".to_owned(), |r| r.to_string());
+        let offered = point.offered.map_or_else(
+            || format!("closed loop, {} in flight", point.in_flight),
+            |r| r.to_string(),
+        );
         let (g, b) = (&point.gongzhi, &point.baseline);
         println!(
             "| {offered} | {:.0} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} |",
