@@ -13,6 +13,16 @@ pub trait EventHandler: Send + Sync + 'static {
     /// Stable name, used in logs and dead-letter headers.
     fn name(&self) -> &str;
     async fn handle(&self, event: &RecordedEvent) -> Result<(), HandlerError>;
+
+    /// Handles several events, in order, as one unit (all or none), when the
+    /// handler can do that cheaper than one by one (a projection: one
+    /// transaction, one commit). `None`: not supported, the caller hands
+    /// them to [`EventHandler::handle`] one by one. On `Some(Err)` nothing
+    /// was handled and the caller falls back to one by one, which finds the
+    /// failing event.
+    async fn handle_batch(&self, _events: &[RecordedEvent]) -> Option<Result<(), HandlerError>> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

@@ -194,22 +194,70 @@ pub enum ProjectionsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Every workload below, one after the other, then the summary against
+    /// the targets and the latency plot.
+    All(BenchArgs),
     /// Appends per second and latency against a plain SQL insert.
-    Store {
-        #[arg(
-            long,
-            env = "GONGZHI_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        database_url: String,
-        #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
-        writers: Vec<usize>,
-        #[arg(long, value_delimiter = ',', default_value = "1,10")]
-        batches: Vec<usize>,
-        /// Appends per configuration, split across its writers.
-        #[arg(long, default_value_t = 2_000)]
-        appends: usize,
-    },
+    Store(BenchArgs),
+    /// Events per second from the store to JetStream against raw publishing.
+    Relay(BenchArgs),
+    /// A residents command through gRPC until its read model answers, at
+    /// fixed offered loads and at the highest sustained rate.
+    Command(BenchArgs),
+    /// Rebuilding a read model against a plain ordered scan of the events.
+    Rebuild(BenchArgs),
+    /// Append latency and rebuild time as the store grows.
+    Scale(BenchArgs),
+}
+
+/// Sizes of every workload; each subcommand reads the ones it needs. The
+/// defaults make `gongzhi bench all` take minutes on a small machine.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Server URL; every workload creates (and drops) its own database there.
+    #[arg(
+        long,
+        env = "GONGZHI_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub database_url: String,
+    #[arg(
+        long,
+        env = "GONGZHI_NATS_URL",
+        default_value = "nats://127.0.0.1:4222"
+    )]
+    pub nats_url: String,
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
+    pub writers: Vec<usize>,
+    #[arg(long, value_delimiter = ',', default_value = "1,10")]
+    pub batches: Vec<usize>,
+    /// Appends per (writers, batch) configuration, split across its writers.
+    #[arg(long, default_value_t = 2_000)]
+    pub appends: usize,
+    /// Events the relay publishes (and the raw baseline publishes again).
+    #[arg(long, default_value_t = 20_000)]
+    pub relay_events: u64,
+    /// Offered loads of the command workload, commands per second.
+    #[arg(long, value_delimiter = ',', default_value = "100,500,1000")]
+    pub rates: Vec<u32>,
+    /// How long each offered load (and the saturation run) lasts.
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u64,
+    /// Commands in flight in the closed-loop runs that find the highest rate.
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16,64")]
+    pub concurrency: Vec<usize>,
+    /// Events in the store for the rebuild workload.
+    #[arg(long, default_value_t = 50_000)]
+    pub rebuild_events: u64,
+    /// Stored-event counts of the scale workload (multiples of 100).
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    pub scale_sizes: Vec<u64>,
+    /// Adds 10^7 stored events to the scale workload (about half an hour).
+    #[arg(long)]
+    pub ten_million: bool,
+    /// Where the latency-against-offered-load plot (SVG) is written.
+    #[arg(long, default_value = "docs/bench-latency.svg")]
+    pub plot: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

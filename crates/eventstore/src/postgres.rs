@@ -11,8 +11,10 @@
 
 mod append;
 mod errors;
+mod group;
 mod listener;
 
+use crate::append_rules::check_events;
 use crate::append_rules::to_stored;
 use crate::record::StoredRow;
 use crate::subscription::catch_up;
@@ -22,8 +24,10 @@ use crate::{
 };
 use errors::map_pg_error;
 use gongzhi_kernel::Upcasters;
+use group::GroupCommitter;
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use std::sync::{Arc, OnceLock};
 
 /// The channel `append` notifies, with the last position written as payload.
 pub const NOTIFY_CHANNEL: &str = "gongzhi_eventstore_all";
@@ -36,6 +40,8 @@ pub struct PostgresEventStore {
     pool: PgPool,
     max_event_bytes: usize,
     upcasters: Upcasters,
+    /// Started on the first append (it needs the runtime); shared by clones.
+    committer: Arc<OnceLock<GroupCommitter>>,
 }
 
 impl PostgresEventStore {
@@ -55,12 +61,14 @@ impl PostgresEventStore {
             pool,
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
             upcasters: Upcasters::default(),
+            committer: Arc::new(OnceLock::new()),
         }
     }
 
     /// Caps one event's stored size (payload + type + metadata JSON).
     pub fn with_max_event_bytes(mut self, max_event_bytes: usize) -> Self {
         self.max_event_bytes = max_event_bytes;
+        self.committer = Arc::new(OnceLock::new());
         self
     }
 
@@ -142,7 +150,11 @@ impl EventStore for PostgresEventStore {
         expected: ExpectedRevision,
         events: Vec<EventData>,
     ) -> Result<AppendResult, StoreError> {
-        append::append(&self.pool, self.max_event_bytes, stream, expected, events).await
+        check_events(&events, self.max_event_bytes)?;
+        self.committer
+            .get_or_init(|| GroupCommitter::start(self.pool.clone(), self.max_event_bytes))
+            .append(stream, expected, events)
+            .await
     }
 
     #[tracing::instrument(name = "eventstore.read_stream", skip_all, fields(db.system = "postgresql", stream = %stream))]

@@ -12,13 +12,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
+/// Connections applying events, shared by every projection of the process.
+const APPLIER_CONNECTIONS: u32 = 4;
+
 #[derive(Clone)]
 pub enum ReadModelDb {
     /// `listener` is this process's one connection listening for checkpoint
-    /// moves made by other processes (replicas) on the same database.
+    /// moves made by other processes (replicas) on the same database;
+    /// `appliers` is a pool of its own for applying events, so appliers
+    /// never queue behind queries: with hundreds of read-your-writes queries
+    /// waiting, one shared pool made the applier they wait for wait for them.
     Postgres {
         pool: AnyPool,
         listener: Arc<CheckpointListener>,
+        appliers: AnyPool,
     },
     /// Embedded mode: one process, so in-process wakeups suffice.
     Sqlite { dir: PathBuf },
@@ -35,7 +42,15 @@ impl ReadModelDb {
         registry.set_ignore_missing(true);
         registry.run(&pool).await?;
         let listener = CheckpointListener::start(url).await?;
-        Ok(Self::Postgres { pool, listener })
+        let appliers = AnyPoolOptions::new()
+            .max_connections(APPLIER_CONNECTIONS)
+            .connect(url)
+            .await?;
+        Ok(Self::Postgres {
+            pool,
+            listener,
+            appliers,
+        })
     }
 
     pub async fn sqlite(dir: impl Into<PathBuf>) -> Result<Self, ProjectionError> {
@@ -64,7 +79,11 @@ impl ReadModelDb {
         let name = projection.name();
         check_name(name)?;
         let generations = match self {
-            Self::Postgres { pool, listener } => {
+            Self::Postgres {
+                pool,
+                listener,
+                appliers,
+            } => {
                 sqlx::query(
                     "INSERT INTO projections.registry (name, active_generation) VALUES ($1, 1) \
                      ON CONFLICT (name) DO NOTHING",
@@ -82,6 +101,7 @@ impl ReadModelDb {
                 Generations::Postgres {
                     pool: pool.clone(),
                     listener: listener.clone(),
+                    appliers: appliers.clone(),
                 }
             }
             Self::Sqlite { dir } => {

@@ -37,12 +37,28 @@ impl EventHandler for ProjectionHandler {
             event.metadata.traceparent.as_deref(),
             event.metadata.tracestate.as_deref(),
         );
-        match self.handle.apply(event).instrument(span).await {
-            Ok(_) => Ok(()),
-            Err(error @ ProjectionError::Apply { .. }) => {
-                Err(HandlerError::permanent(error.to_string()))
-            }
-            Err(error) => Err(HandlerError::retryable(error.to_string())),
-        }
+        self.handle
+            .apply(event)
+            .instrument(span)
+            .await
+            .map(drop)
+            .map_err(handler_error)
+    }
+
+    async fn handle_batch(&self, events: &[RecordedEvent]) -> Option<Result<(), HandlerError>> {
+        Some(
+            self.handle
+                .apply_batch(events)
+                .await
+                .map(drop)
+                .map_err(handler_error),
+        )
+    }
+}
+
+fn handler_error(error: ProjectionError) -> HandlerError {
+    match error {
+        error @ ProjectionError::Apply { .. } => HandlerError::permanent(error.to_string()),
+        error => HandlerError::retryable(error.to_string()),
     }
 }

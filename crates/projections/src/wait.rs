@@ -52,7 +52,14 @@ impl ProjectionHandle {
     }
 
     pub async fn caught_up(&self, position: u64) -> Result<bool, ProjectionError> {
+        Ok(self.first_unapplied(position).await?.is_none())
+    }
+
+    /// The position of the first matching event at or below `position` that
+    /// the projection has not applied, if any.
+    async fn first_unapplied(&self, position: u64) -> Result<Option<u64>, ProjectionError> {
         let checkpoints = self.checkpoints().await?;
+        let mut first = None;
         for source in self.sources() {
             let after = checkpoints.get(&source.context).copied().unwrap_or(0);
             if after >= position {
@@ -63,11 +70,11 @@ impl ProjectionHandle {
                 .store
                 .read_all(after, &source.filter(), 1)
                 .await?;
-            if next.first().is_some_and(|event| event.position <= position) {
-                return Ok(false);
+            if let Some(event) = next.first().filter(|event| event.position <= position) {
+                first = Some(first.map_or(event.position, |p: u64| p.min(event.position)));
             }
         }
-        Ok(true)
+        Ok(first)
     }
 }
 

@@ -12,6 +12,10 @@
 //!   publish, ack awaited), then the original is terminated. If the dead
 //!   letter cannot be published the message is nak'd and dead-lettered on
 //!   its next delivery.
+//! - Messages of a pull that have already arrived are handed over together
+//!   ([`EventHandler::handle_batch`], a projection applies them in one
+//!   transaction) and acked after it succeeded; a redelivery, an
+//!   undecodable message or a failed batch goes the one-by-one way above.
 //! - While a handler works past half of `ack_wait`, progress is signalled so
 //!   the server does not redeliver under it.
 //! - On cancel it stops fetching, lets the handler in flight finish and
@@ -31,7 +35,7 @@ use crate::backoff::{Backoff, retry_delay};
 use crate::cloudevents;
 use crate::handler::{ConsumerStats, EventHandler, HandlerError};
 use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use gongzhi_kernel::RecordedEvent;
 use std::sync::Arc;
 use std::time::Duration;
@@ -148,11 +152,74 @@ impl Consumer {
                     next = batch.next() => next,
                 };
                 let Some(message) = next else { break };
-                // Not raced against shutdown: the handler in flight finishes.
-                self.process(message?).await;
+                // Whatever else of the batch has already arrived is handled
+                // with it, so a busy stream is applied in groups (one commit
+                // each) and an idle one without waiting.
+                let mut group = vec![message?];
+                let mut ended = false;
+                while group.len() < self.config.fetch_batch {
+                    match batch.next().now_or_never() {
+                        Some(Some(message)) => group.push(message?),
+                        Some(None) => {
+                            ended = true;
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+                // Not raced against shutdown: the handlers in flight finish.
+                self.process_group(group).await;
                 backoff.reset();
+                if ended {
+                    break;
+                }
             }
         }
+    }
+
+    /// First deliveries that all decode go to the handler as one batch and
+    /// are acked together once it succeeded. Anything else (a redelivery,
+    /// an undecodable message, a handler without batches, a failed batch)
+    /// takes the one-by-one path with its retries and dead letters.
+    async fn process_group(&self, group: Vec<jetstream::Message>) {
+        if group.len() > 1 && self.handle_as_batch(&group).await {
+            return;
+        }
+        for message in group {
+            self.process(message).await;
+        }
+    }
+
+    async fn handle_as_batch(&self, group: &[jetstream::Message]) -> bool {
+        let mut events = Vec::with_capacity(group.len());
+        for message in group {
+            let first = message.info().is_ok_and(|info| info.delivered == 1);
+            match cloudevents::decode(&message.message) {
+                Ok(event) if first => events.push(event),
+                _ => return false,
+            }
+        }
+        match self.handler.handle_batch(&events).await {
+            Some(Ok(())) => {}
+            Some(Err(error)) => {
+                tracing::debug!(consumer = %self.config.durable_name, error = %error, "batch failed, handling one by one");
+                return false;
+            }
+            None => return false,
+        }
+        if let Some(Ok(info)) = group.last().map(jetstream::Message::info) {
+            self.stats.set_pending(info.pending);
+        }
+        let acks = group.iter().map(|message| async move {
+            if let Err(error) = message.double_ack().await {
+                tracing::warn!(consumer = %self.config.durable_name, error = %error, "failed to ack, the event will be redelivered");
+            }
+        });
+        futures::future::join_all(acks).await;
+        for _ in group {
+            self.stats.count_handled();
+        }
+        true
     }
 
     async fn process(&self, message: jetstream::Message) {

@@ -16,15 +16,45 @@ impl Measurement {
 
     /// Nearest-rank percentile of append latency, in milliseconds.
     pub fn percentile_ms(&self, percentile: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return 0.0;
-        }
-        let mut sorted = self.latencies.clone();
-        sorted.sort_unstable();
-        let rank = ((percentile / 100.0) * sorted.len() as f64).ceil() as usize;
-        let index = rank.clamp(1, sorted.len()) - 1;
-        sorted[index].as_secs_f64() * 1000.0
+        percentile_ms(&self.latencies, percentile)
     }
+}
+
+/// Latencies of completed operations over a run, and the failed ones.
+#[derive(Debug, Clone, Default)]
+pub struct Latencies {
+    pub samples: Vec<Duration>,
+    /// Where the operation has a first step worth seeing alone (the command
+    /// accepted, before its read model answers): its latencies.
+    pub accepted: Vec<Duration>,
+    pub errors: u64,
+    pub elapsed: Duration,
+    /// The first failure, for the report: what the errors were.
+    pub first_error: Option<String>,
+}
+
+impl Latencies {
+    /// Completed operations per second over the run.
+    pub fn rate(&self) -> f64 {
+        self.samples.len() as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
+    }
+
+    pub fn percentile_ms(&self, percentile: f64) -> f64 {
+        percentile_ms(&self.samples, percentile)
+    }
+}
+
+/// Nearest-rank percentile in milliseconds; exact (the samples of one run
+/// fit in memory), so no histogram dependency is needed.
+pub fn percentile_ms(samples: &[Duration], percentile: f64) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    let rank = ((percentile / 100.0) * sorted.len() as f64).ceil() as usize;
+    let index = rank.clamp(1, sorted.len()) - 1;
+    sorted[index].as_secs_f64() * 1000.0
 }
 
 pub struct Row {
@@ -35,6 +65,7 @@ pub struct Row {
 }
 
 pub fn print_table(rows: &[Row]) {
+    println!("\n### Append: event store against plain SQL inserts of the same rows\n");
     println!(
         "| writers | events/append | gongzhi ev/s | baseline ev/s | throughput ratio | gongzhi p50 ms | baseline p50 ms | p50 ratio | gongzhi p99 ms | baseline p99 ms | p99 ratio |"
     );

@@ -1,3 +1,6 @@
+//! The append workload: the store against plain SQL inserts of the same rows.
+
+use super::BenchConfig;
 use super::baseline;
 use super::database::BenchDatabase;
 use super::report::{Measurement, Row, print_table};
@@ -12,18 +15,9 @@ use uuid::Uuid;
 
 pub const PAYLOAD_BYTES: usize = 300;
 
-#[derive(Debug, Clone)]
-pub struct BenchConfig {
-    pub database_url: String,
-    pub writers: Vec<usize>,
-    pub batches: Vec<usize>,
-    /// Appends per configuration, split across its writers.
-    pub appends: usize,
-}
-
 /// Runs every (writers, batch) pair against both the store and the baseline,
 /// alternating them so both see the same machine state, and prints the table.
-pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
+pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<Vec<Row>> {
     let database = BenchDatabase::create(&config.database_url).await?;
     let max_writers = config.writers.iter().copied().max().unwrap_or(1);
     let pool = database
@@ -55,33 +49,8 @@ pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
                 }
             })
             .await?;
-            let run = Uuid::new_v4().simple().to_string();
-            let (bench_store, bench_metadata) = (store.clone(), metadata.clone());
-            let store_measurement = measure(writers, per_writer, batch, move |writer, n| {
-                let store = bench_store.clone();
-                let metadata = bench_metadata.clone();
-                let stream = StreamName::new("bench", format!("{run}{writer}"));
-                async move {
-                    let stream = stream?;
-                    let expected = if n == 0 {
-                        ExpectedRevision::NoStream
-                    } else {
-                        ExpectedRevision::Exact((n * batch - 1) as u64)
-                    };
-                    let events = payloads(batch)
-                        .into_iter()
-                        .map(|(event_id, payload)| EventData {
-                            event_id,
-                            event_type: "gongzhi.bench.v1.Appended".to_owned(),
-                            payload,
-                            metadata: metadata.clone(),
-                        })
-                        .collect();
-                    store.append(&stream, expected, events).await?;
-                    Ok(())
-                }
-            })
-            .await?;
+            let store_measurement =
+                measure_store(&store, &metadata, writers, per_writer, batch).await?;
             eprintln!(
                 "writers={writers} batch={batch}: gongzhi {:.0} ev/s, baseline {:.0} ev/s",
                 store_measurement.events_per_second(),
@@ -97,16 +66,55 @@ pub async fn run_store_bench(config: &BenchConfig) -> anyhow::Result<()> {
     }
     print_table(&rows);
     pool.close().await;
-    database.drop_database().await
+    database.drop_database().await?;
+    Ok(rows)
 }
 
-fn payloads(batch: usize) -> Vec<(Uuid, Vec<u8>)> {
+/// `writers` tasks each appending `per_writer` times `batch` events to a
+/// stream of their own, with the exact expected revision.
+pub(super) async fn measure_store(
+    store: &Arc<PostgresEventStore>,
+    metadata: &EventMetadata,
+    writers: usize,
+    per_writer: usize,
+    batch: usize,
+) -> anyhow::Result<Measurement> {
+    let run = Uuid::new_v4().simple().to_string();
+    let (bench_store, bench_metadata) = (store.clone(), metadata.clone());
+    measure(writers, per_writer, batch, move |writer, n| {
+        let store = bench_store.clone();
+        let metadata = bench_metadata.clone();
+        let stream = StreamName::new("bench", format!("{run}{writer}"));
+        async move {
+            let stream = stream?;
+            let expected = if n == 0 {
+                ExpectedRevision::NoStream
+            } else {
+                ExpectedRevision::Exact((n * batch - 1) as u64)
+            };
+            let events = payloads(batch)
+                .into_iter()
+                .map(|(event_id, payload)| EventData {
+                    event_id,
+                    event_type: "gongzhi.bench.v1.Appended".to_owned(),
+                    payload,
+                    metadata: metadata.clone(),
+                })
+                .collect();
+            store.append(&stream, expected, events).await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+pub(super) fn payloads(batch: usize) -> Vec<(Uuid, Vec<u8>)> {
     (0..batch)
         .map(|i| (Uuid::new_v4(), vec![b'a' + (i % 26) as u8; PAYLOAD_BYTES]))
         .collect()
 }
 
-async fn measure<F, Fut>(
+pub(super) async fn measure<F, Fut>(
     writers: usize,
     appends_per_writer: usize,
     batch: usize,

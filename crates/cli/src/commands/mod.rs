@@ -34,19 +34,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::City(CityCommand::Run(args)) => city::run(args).await,
         Command::City(CityCommand::Totals(args)) => city::totals(args).await,
         Command::Token(args) => token::run(args).await,
-        Command::Bench(BenchCommand::Store {
-            database_url,
-            writers,
-            batches,
-            appends,
-        }) => {
-            crate::bench::run_store_bench(&crate::bench::BenchConfig {
-                database_url,
-                writers,
-                batches,
-                appends,
-            })
-            .await
-        }
+        Command::Bench(command) => run_bench(command).await,
+    }
+}
+
+async fn run_bench(command: BenchCommand) -> anyhow::Result<()> {
+    use crate::bench;
+    match command {
+        BenchCommand::All(args) => bench::run_all(&args.into()).await,
+        BenchCommand::Store(args) => bench::run_store_bench(&args.into()).await.map(drop),
+        BenchCommand::Relay(args) => bench::relay::run(&args.into()).await.map(drop),
+        BenchCommand::Command(args) => bench::command::run(&args.into()).await.map(drop),
+        BenchCommand::Rebuild(args) => bench::rebuild::run(&args.into()).await.map(drop),
+        BenchCommand::Scale(args) => bench::scale::run(&args.into()).await.map(drop),
     }
 }

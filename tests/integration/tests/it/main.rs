@@ -4,6 +4,7 @@
 
 mod support;
 
+mod bench;
 mod consumer;
 mod dead_letters;
 mod federation;
@@ -20,5 +21,6 @@ mod residents;
 mod server;
 mod store_concurrency;
 mod store_contract;
+mod store_group_commit;
 mod telemetry;
 mod upcasting;
