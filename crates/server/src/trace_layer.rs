@@ -52,8 +52,8 @@ where
             return Box::pin(self.inner.call(request));
         }
         let span = rpc_span(&request);
-        let (service, method) = split_rpc(request.uri().path());
-        let (service, method) = (service.to_owned(), method.to_owned());
+        // A refcounted clone: the names are split out only when recorded.
+        let uri = request.uri().clone();
         let metrics = self.metrics.clone();
         let started = std::time::Instant::now();
         let future = self.inner.call(request);
@@ -68,7 +68,7 @@ where
                 let (service, method) = if code == tonic::Code::Unimplemented {
                     ("unknown", "unknown")
                 } else {
-                    (service.as_str(), method.as_str())
+                    split_rpc(uri.path())
                 };
                 metrics.record_rpc(service, method, code as i32, started.elapsed());
                 result

@@ -6,17 +6,15 @@ use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::fresh_database;
 use gongzhi_cli::args::ServiceName;
 use gongzhi_cli::runtime::{ServeConfig, start_serve};
-use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::platform::v1 as pb;
 use gongzhi_proto::gongzhi::platform::v1::notice_service_client::NoticeServiceClient;
-use gongzhi_server::{AuthConfig, Caller, TokenIssuer};
 use gongzhi_telemetry::TelemetryConfig;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
-use tonic::{Code, Request};
+use tonic::Code;
 
 const SECRET: &[u8] = b"metrics-test-secret";
 const DISTRICT: &str = "500108";
@@ -170,22 +168,10 @@ async fn scrape(addr: SocketAddr) -> anyhow::Result<(String, String)> {
 }
 
 fn token() -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: "worker-metrics".into(),
-        roles: vec!["grid_worker".into()],
-        districts: vec![DistrictCode::parse(DISTRICT)?],
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(SECRET, "worker-metrics", &["grid_worker"], &[DISTRICT])
 }
 
-fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+use crate::support::auth::authorized;
 
 fn publish(request_id: &str) -> pb::PublishNoticeRequest {
     pb::PublishNoticeRequest {

@@ -9,10 +9,8 @@ use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
 use gongzhi_cli::args::ServiceName;
 use gongzhi_cli::runtime::{DevConfig, ServeConfig, Started, start_dev, start_serve};
-use gongzhi_kernel::DistrictCode;
 use gongzhi_proto::gongzhi::platform::v1 as pb;
 use gongzhi_proto::gongzhi::platform::v1::notice_service_client::NoticeServiceClient;
-use gongzhi_server::{AuthConfig, Caller, TokenIssuer};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -77,25 +75,10 @@ impl Platform {
 }
 
 fn token(districts: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: "worker-7".into(),
-        roles: vec!["grid_worker".into()],
-        districts: districts
-            .iter()
-            .map(|d| DistrictCode::parse(d))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(SECRET, "worker-7", &["grid_worker"], districts)
 }
 
-fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+use crate::support::auth::authorized;
 
 fn publish(request_id: &str, title: &str) -> pb::PublishNoticeRequest {
     pb::PublishNoticeRequest {

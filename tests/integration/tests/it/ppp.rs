@@ -30,16 +30,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use gongzhi_cli::args::ServiceName;
 use gongzhi_cli::runtime::{ServeConfig, ServeOverrides, Started, start_serve_with};
 use gongzhi_eventstore::{Direction, ReadFrom, StoreErrorKind, StreamName};
-use gongzhi_kernel::{DistrictCode, FakeClock};
+use gongzhi_kernel::FakeClock;
 use gongzhi_privacy::MasterKey;
 use gongzhi_proto::gongzhi::ppp::v1 as pb;
 use gongzhi_proto::gongzhi::ppp::v1::portfolio_service_client::PortfolioServiceClient;
 use gongzhi_proto::gongzhi::ppp::v1::project_service_client::ProjectServiceClient;
-use gongzhi_server::{AuthConfig, Caller, TokenIssuer};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tonic::Request;
 use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
@@ -166,29 +164,14 @@ impl Ppp {
 }
 
 pub fn token_for(subject: &str, roles: &[&str], districts: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: subject.to_owned(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        districts: districts
-            .iter()
-            .map(|d| DistrictCode::parse(d))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(SECRET, subject, roles, districts)
 }
 
 pub fn officer() -> anyhow::Result<String> {
     token_for("ppp-officer-500108", &["ppp_officer"], &[DISTRICT])
 }
 
-pub fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+pub use crate::support::auth::authorized;
 
 /// The ErrorInfo reason of a refusal, or what happened instead.
 pub fn reason<T: std::fmt::Debug>(result: Result<T, tonic::Status>) -> String {

@@ -20,11 +20,9 @@ use gongzhi_proto::gongzhi::procurement::v1 as pb;
 use gongzhi_proto::gongzhi::procurement::v1::catalogue_service_client::CatalogueServiceClient;
 use gongzhi_proto::gongzhi::procurement::v1::provider_service_client::ProviderServiceClient;
 use gongzhi_proto::gongzhi::procurement::v1::purchase_service_client::PurchaseServiceClient;
-use gongzhi_server::{AuthConfig, Caller, TokenIssuer};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tonic::Request;
 use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
@@ -39,6 +37,9 @@ pub struct Procurement {
     pub providers: ProviderServiceClient<Channel>,
     pub catalogue: CatalogueServiceClient<Channel>,
     pub purchases: PurchaseServiceClient<Channel>,
+    /// The buying officer's header, for helpers that answer with the
+    /// service's own status.
+    pub buyer: Bearer,
     shutdown: CancellationToken,
 }
 
@@ -103,6 +104,7 @@ impl Procurement {
             providers: ProviderServiceClient::connect(url.clone()).await?,
             catalogue: CatalogueServiceClient::connect(url.clone()).await?,
             purchases: PurchaseServiceClient::connect(url).await?,
+            buyer: Bearer::new(&buyer()?)?,
             started,
             clock,
             shutdown,
@@ -131,40 +133,24 @@ impl Procurement {
 }
 
 pub fn token(roles: &[&str], districts: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: format!("tester-{}", roles.join("-")),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        districts: districts
-            .iter()
-            .map(|d| DistrictCode::parse(d))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(
+        SECRET,
+        &format!("tester-{}", roles.join("-")),
+        roles,
+        districts,
+    )
 }
 
 /// A token whose subject is `subject`: a provider acting as a grid unit.
 pub fn token_for(subject: &str, roles: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: subject.to_owned(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        districts: vec![DistrictCode::parse(DISTRICT)?],
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(SECRET, subject, roles, &[DISTRICT])
 }
 
 pub fn buyer() -> anyhow::Result<String> {
     token(&["street_officer"], &[DISTRICT])
 }
 
-pub fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+pub use crate::support::auth::{Bearer, authorized};
 
 /// A valid unified social credit code for the `n`th test organisation
 /// (civil affairs, social organisation, in district 500108).

@@ -98,16 +98,12 @@ impl Residents {
 }
 
 pub fn token(roles: &[&str], districts: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: format!("tester-{}", roles.join("-")),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        districts: districts
-            .iter()
-            .map(|d| DistrictCode::parse(d))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(
+        SECRET,
+        &format!("tester-{}", roles.join("-")),
+        roles,
+        districts,
+    )
 }
 
 pub fn district_admin() -> anyhow::Result<String> {
@@ -122,13 +118,7 @@ pub fn city_admin() -> anyhow::Result<String> {
     token(&[CITY_ADMIN_ROLE], &[])
 }
 
-pub fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+pub use crate::support::auth::authorized;
 
 pub fn registration(request_id: &str) -> pb::RegisterResidentRequest {
     pb::RegisterResidentRequest {

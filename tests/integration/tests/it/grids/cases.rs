@@ -16,18 +16,16 @@ use gongzhi_grids::app::config::GridsConfig;
 use gongzhi_grids::app::overdue::OverdueWatcher;
 use gongzhi_grids::grpc::cases::CaseGrpc;
 use gongzhi_grids::projections::CasesProjection;
-use gongzhi_kernel::DistrictCode;
 use gongzhi_projections::{ProjectionHandler, ReadModelDb};
 use gongzhi_proto::gongzhi::grids::v1 as pb;
 use gongzhi_proto::gongzhi::grids::v1::case_service_client::CaseServiceClient;
-use gongzhi_server::{AuthConfig, Caller, HostConfig, ServiceHost, TokenIssuer};
+use gongzhi_server::{AuthConfig, HostConfig, ServiceHost};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tonic::Request;
 use tonic::transport::Channel;
 
 const SECRET: &[u8] = b"grids-cases-test-secret";
@@ -151,16 +149,7 @@ impl Grids {
 }
 
 pub fn token_for(subject: &str, roles: &[&str], districts: &[&str]) -> anyhow::Result<String> {
-    let caller = Caller {
-        subject: subject.to_owned(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        districts: districts
-            .iter()
-            .map(|d| DistrictCode::parse(d))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(TokenIssuer::new(&AuthConfig::new(SECRET.to_vec()))
-        .issue(&caller, Duration::from_secs(600))?)
+    crate::support::auth::issue(SECRET, subject, roles, districts)
 }
 
 pub fn grid_worker() -> anyhow::Result<String> {
@@ -175,13 +164,7 @@ pub fn department(unit: &str) -> anyhow::Result<String> {
     token_for(unit, &["department"], &[DISTRICT])
 }
 
-pub fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+pub use crate::support::auth::authorized;
 
 pub fn report_request(request_id: &str) -> pb::ReportCaseRequest {
     pb::ReportCaseRequest {

@@ -28,7 +28,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tonic::Request;
 use tonic::transport::Channel;
 
 const SECRET: &[u8] = b"grid-map-test-secret";
@@ -157,13 +156,7 @@ pub fn city_admin() -> anyhow::Result<String> {
     token(&[CITY_ADMIN_ROLE], &[])
 }
 
-pub fn authorized<T>(message: T, token: &str) -> anyhow::Result<Request<T>> {
-    let mut request = Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse()?);
-    Ok(request)
-}
+pub use crate::support::auth::authorized;
 
 pub fn definition(request_id: &str, grid: &str, boundary: &str) -> pb::DefineGridRequest {
     pb::DefineGridRequest {

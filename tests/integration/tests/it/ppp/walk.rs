@@ -2,18 +2,22 @@
 //! officer, for the tests that need a project at some stage.
 
 use super::*;
+use crate::support::auth::Bearer;
 
 /// Runs the steps of `project_id` as the district's PPP officer.
 pub struct Walk {
     pub project_id: String,
     pub token: String,
+    bearer: Bearer,
 }
 
 impl Walk {
     pub fn new(project_id: &str) -> anyhow::Result<Self> {
+        let token = officer()?;
         Ok(Self {
             project_id: project_id.to_owned(),
-            token: officer()?,
+            bearer: Bearer::new(&token)?,
+            token,
         })
     }
 
@@ -28,10 +32,7 @@ impl Walk {
             project_id: self.project_id.clone(),
         };
         ppp.projects()
-            .advance_stage(
-                authorized(request, &self.token)
-                    .map_err(|e| tonic::Status::internal(e.to_string()))?,
-            )
+            .advance_stage(self.bearer.on(request))
             .await
             .map(|answer| position(answer.into_inner().receipt))
     }
@@ -43,10 +44,7 @@ impl Walk {
             project_id: self.project_id.clone(),
         };
         ppp.projects()
-            .confirm_affordability(
-                authorized(request, &self.token)
-                    .map_err(|e| tonic::Status::internal(e.to_string()))?,
-            )
+            .confirm_affordability(self.bearer.on(request))
             .await
             .map(|answer| position(answer.into_inner().receipt))
     }
@@ -253,10 +251,7 @@ impl Walk {
             min_position,
         };
         ppp.projects()
-            .settle_period(
-                authorized(request, &self.token)
-                    .map_err(|e| tonic::Status::internal(e.to_string()))?,
-            )
+            .settle_period(self.bearer.on(request))
             .await
             .map(|answer| position(answer.into_inner().receipt))
     }

@@ -139,16 +139,12 @@ async fn pay(
     p: &mut Procurement,
     (purchase_id, request_id, milestone_id): (String, String, String),
 ) -> Result<tonic::Response<pb::MakePaymentResponse>, tonic::Status> {
-    let request = authorized(
-        pb::MakePaymentRequest {
-            request_id,
-            district: DISTRICT.into(),
-            purchase_id,
-            milestone_id,
-        },
-        &buyer().map_err(|e| tonic::Status::internal(e.to_string()))?,
-    )
-    .map_err(|e| tonic::Status::internal(e.to_string()))?;
+    let request = p.buyer.on(pb::MakePaymentRequest {
+        request_id,
+        district: DISTRICT.into(),
+        purchase_id,
+        milestone_id,
+    });
     p.purchases.make_payment(request).await
 }
 

@@ -19,6 +19,8 @@ use std::collections::HashMap;
 const PROPOSAL_RAISED: &str = "gongzhi.residents.v1.ProposalRaised";
 const CASE_REPORTED: &str = "gongzhi.grids.v1.CaseReported";
 const BUS_WAIT: Duration = Duration::from_secs(30);
+const ANY_LOCAL_PORT: std::net::SocketAddr =
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 
 #[tokio::test]
 async fn a_complaint_and_its_grid_case_form_one_trace() -> anyhow::Result<()> {
@@ -41,8 +43,8 @@ async fn a_complaint_and_its_grid_case_form_one_trace() -> anyhow::Result<()> {
         database_url: db.url.clone(),
         nats_url: shared_nats_url(),
         subject_prefix: prefix.clone(),
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
-        http_listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
+        listen: ANY_LOCAL_PORT,
+        http_listen: ANY_LOCAL_PORT,
         jwt_secret: SECRET.to_vec(),
         master_key,
         max_wait: Duration::from_secs(30),
