@@ -57,7 +57,7 @@ async fn a_config_that_is_not_json_stops_the_start() -> anyhow::Result<()> {
     let (started, stderr) = start_with_config("quorum = 1/2").await?;
     assert!(!started);
     assert!(
-        stderr.contains("residents config is not valid json"),
+        stderr.contains("GONGZHI_RESIDENTS_CONFIG") && stderr.contains("not valid JSON"),
         "{stderr}"
     );
     Ok(())

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod decider;
 pub mod district;
+pub mod district_settings;
 pub mod error_code;
 pub mod event;
 pub mod identifiers;
@@ -16,6 +17,7 @@ pub mod upcast;
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use decider::{Decider, DecodeError, EventCodec};
 pub use district::DistrictCode;
+pub use district_settings::{DistrictSettings, PerDistrict, SettingsError};
 pub use error_code::ErrorCode;
 pub use event::{EventData, EventMetadata, RecordedEvent};
 pub use identifiers::{

@@ -13,10 +13,8 @@ use crate::domain::calendar::{
     TimeLimitsError, WorkingCalendar,
 };
 use chrono::TimeDelta;
-use gongzhi_kernel::DistrictCode;
+use gongzhi_kernel::{DistrictSettings, PerDistrict, SettingsError};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Environment variable naming the JSON configuration file.
 pub const GRIDS_CONFIG_ENV: &str = "GONGZHI_GRIDS_CONFIG";
@@ -43,22 +41,14 @@ impl Default for DistrictConfig {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct GridsConfig {
-    defaults: DistrictConfig,
-    districts: BTreeMap<String, DistrictConfig>,
-}
+/// Every district's settings, from [`GRIDS_CONFIG_ENV`].
+pub type GridsConfig = PerDistrict<DistrictConfig>;
+
+pub type ConfigError = SettingsError<InvalidSetting>;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-struct FileConfig {
-    defaults: DistrictFile,
-    districts: BTreeMap<String, DistrictFile>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct DistrictFile {
+pub struct DistrictFile {
     calendar: Option<CalendarConfig>,
     time_limits: Option<TimeLimitsConfig>,
     catalogue: Option<CategoryCatalogue>,
@@ -66,16 +56,7 @@ struct DistrictFile {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read grids config {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("grids config is not valid json: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("district {0:?} in grids config is not a 6-digit district code")]
-    BadDistrict(String),
+pub enum InvalidSetting {
     #[error("calendar of {scope}: {source}")]
     Calendar {
         scope: String,
@@ -90,97 +71,35 @@ pub enum ConfigError {
     ZeroSummonsTime { scope: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfigErrorKind {
-    Read,
-    Json,
-    BadDistrict,
-    Calendar,
-    TimeLimits,
-    ZeroSummonsTime,
-}
+impl DistrictSettings for DistrictConfig {
+    type File = DistrictFile;
+    type Invalid = InvalidSetting;
+    const ENV: &'static str = GRIDS_CONFIG_ENV;
 
-impl ConfigError {
-    pub fn kind(&self) -> ConfigErrorKind {
-        match self {
-            Self::Read { .. } => ConfigErrorKind::Read,
-            Self::Json(_) => ConfigErrorKind::Json,
-            Self::BadDistrict(_) => ConfigErrorKind::BadDistrict,
-            Self::Calendar { .. } => ConfigErrorKind::Calendar,
-            Self::TimeLimits { .. } => ConfigErrorKind::TimeLimits,
-            Self::ZeroSummonsTime { .. } => ConfigErrorKind::ZeroSummonsTime,
-        }
-    }
-}
-
-impl GridsConfig {
-    /// The settings of `district`, or the defaults.
-    pub fn district(&self, district: &DistrictCode) -> &DistrictConfig {
-        self.districts
-            .get(district.as_str())
-            .unwrap_or(&self.defaults)
-    }
-
-    /// The settings of districts without their own.
-    pub fn defaults(&self) -> &DistrictConfig {
-        &self.defaults
-    }
-
-    /// Same defaults everywhere, `district` configured as given.
-    pub fn with_district(mut self, district: &DistrictCode, config: DistrictConfig) -> Self {
-        self.districts.insert(district.as_str().to_owned(), config);
-        self
-    }
-
-    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let file: FileConfig = serde_json::from_str(json)?;
-        let defaults = file
-            .defaults
-            .validate("defaults", &DistrictConfig::default())?;
-        let mut districts = BTreeMap::new();
-        for (code, district) in file.districts {
-            DistrictCode::parse(&code).map_err(|_| ConfigError::BadDistrict(code.clone()))?;
-            let validated = district.validate(&format!("district {code}"), &defaults)?;
-            districts.insert(code, validated);
-        }
-        Ok(Self {
-            defaults,
-            districts,
-        })
-    }
-
-    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let json = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::from_json(&json)
-    }
-
-    /// The file named by [`GRIDS_CONFIG_ENV`], or the defaults when unset.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        match std::env::var_os(GRIDS_CONFIG_ENV) {
-            Some(path) if !path.is_empty() => Self::from_file(Path::new(&path)),
-            _ => Ok(Self::default()),
-        }
+    fn overlay(file: DistrictFile, scope: &str, base: &Self) -> Result<Self, InvalidSetting> {
+        file.validate(scope, base)
     }
 }
 
 impl DistrictFile {
     /// Fields left out are taken from `base`.
-    fn validate(self, scope: &str, base: &DistrictConfig) -> Result<DistrictConfig, ConfigError> {
+    fn validate(
+        self,
+        scope: &str,
+        base: &DistrictConfig,
+    ) -> Result<DistrictConfig, InvalidSetting> {
         let calendar = match self.calendar {
-            Some(config) => {
-                WorkingCalendar::from_config(&config).map_err(|source| ConfigError::Calendar {
+            Some(config) => WorkingCalendar::from_config(&config).map_err(|source| {
+                InvalidSetting::Calendar {
                     scope: scope.to_owned(),
                     source,
-                })?
-            }
+                }
+            })?,
             None => base.calendar.clone(),
         };
         let time_limits = match self.time_limits {
             Some(config) => {
-                TimeLimits::from_config(&config).map_err(|source| ConfigError::TimeLimits {
+                TimeLimits::from_config(&config).map_err(|source| InvalidSetting::TimeLimits {
                     scope: scope.to_owned(),
                     source,
                 })?
@@ -189,7 +108,7 @@ impl DistrictFile {
         };
         let summons_respond_within = match self.summons_respond_minutes {
             Some(0) => {
-                return Err(ConfigError::ZeroSummonsTime {
+                return Err(InvalidSetting::ZeroSummonsTime {
                     scope: scope.to_owned(),
                 });
             }
@@ -208,6 +127,7 @@ impl DistrictFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gongzhi_kernel::DistrictCode;
 
     fn district(code: &str) -> DistrictCode {
         DistrictCode::parse(code).unwrap_or_else(|e| panic!("{e}"))
@@ -241,35 +161,25 @@ mod tests {
 
     #[test]
     fn invalid_settings_are_typed_errors() {
-        let cases = [
-            ("not json", ConfigErrorKind::Json),
-            (
-                r#"{"districts": {"5001": {}}}"#,
-                ConfigErrorKind::BadDistrict,
-            ),
-            (
-                r#"{"defaults": {"calendar": {"periods": []}}}"#,
-                ConfigErrorKind::Calendar,
-            ),
-            (
-                r#"{"defaults": {"time_limits": {"default": {"handle_minutes": 0}}}}"#,
-                ConfigErrorKind::TimeLimits,
-            ),
-            (
-                r#"{"defaults": {"summons_respond_minutes": 0}}"#,
-                ConfigErrorKind::ZeroSummonsTime,
-            ),
-            (r#"{"unknown": 1}"#, ConfigErrorKind::Json),
-        ];
-        for (json, kind) in cases {
-            let error = GridsConfig::from_json(json).err();
-            assert_eq!(error.map(|e| e.kind()), Some(kind), "{json}");
-        }
-    }
-
-    #[test]
-    fn missing_file_is_a_read_error() {
-        let error = GridsConfig::from_file(Path::new("/nonexistent/grids.json")).err();
-        assert_eq!(error.map(|e| e.kind()), Some(ConfigErrorKind::Read));
+        let invalid = |json: &str| match GridsConfig::from_json(json) {
+            Err(SettingsError::Invalid(invalid)) => Some(invalid),
+            _ => None,
+        };
+        assert!(matches!(
+            invalid(r#"{"defaults": {"calendar": {"periods": []}}}"#),
+            Some(InvalidSetting::Calendar { .. })
+        ));
+        assert!(matches!(
+            invalid(r#"{"defaults": {"time_limits": {"default": {"handle_minutes": 0}}}}"#),
+            Some(InvalidSetting::TimeLimits { .. })
+        ));
+        assert!(matches!(
+            invalid(r#"{"districts": {"500108": {"summons_respond_minutes": 0}}}"#),
+            Some(InvalidSetting::ZeroSummonsTime { scope }) if scope == "district 500108"
+        ));
+        assert!(matches!(
+            GridsConfig::from_json(r#"{"defaults": {"unknown": 1}}"#),
+            Err(SettingsError::Json(_))
+        ));
     }
 }

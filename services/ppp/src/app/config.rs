@@ -12,10 +12,8 @@
 
 use crate::domain::model::ModelRules;
 use crate::domain::portfolio::Caps;
-use gongzhi_kernel::DistrictCode;
+use gongzhi_kernel::{DistrictSettings, PerDistrict, SettingsError};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Environment variable naming the JSON configuration file.
 pub const PPP_CONFIG_ENV: &str = "GONGZHI_PPP_CONFIG";
@@ -39,111 +37,53 @@ impl Default for DistrictRules {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct PppConfig {
-    defaults: DistrictRules,
-    districts: BTreeMap<String, DistrictRules>,
-}
+/// Every district's rules, from [`PPP_CONFIG_ENV`].
+pub type PppConfig = PerDistrict<DistrictRules>;
+
+pub type ConfigError = SettingsError<InvalidRule>;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-struct FileConfig {
-    defaults: DistrictFile,
-    districts: BTreeMap<String, DistrictFile>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct DistrictFile {
+pub struct DistrictFile {
     consultation_required: Option<bool>,
     qualitative_threshold: Option<u32>,
 }
 
-impl DistrictFile {
-    fn over(self, base: &DistrictRules) -> DistrictRules {
-        DistrictRules {
-            consultation_required: self
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidRule {
+    #[error("qualitative threshold of {scope}: 0 to 100, not {value}")]
+    BadThreshold { scope: String, value: u32 },
+}
+
+impl DistrictSettings for DistrictRules {
+    type File = DistrictFile;
+    type Invalid = InvalidRule;
+    const ENV: &'static str = PPP_CONFIG_ENV;
+
+    fn overlay(file: DistrictFile, scope: &str, base: &Self) -> Result<Self, InvalidRule> {
+        let rules = Self {
+            consultation_required: file
                 .consultation_required
                 .unwrap_or(base.consultation_required),
-            qualitative_threshold: self
+            qualitative_threshold: file
                 .qualitative_threshold
                 .unwrap_or(base.qualitative_threshold),
             ..base.clone()
+        };
+        if rules.qualitative_threshold > 100 {
+            return Err(InvalidRule::BadThreshold {
+                scope: scope.to_owned(),
+                value: rules.qualitative_threshold,
+            });
         }
+        Ok(rules)
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("not valid PPP configuration: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("{0} is not a district code")]
-    BadDistrict(String),
-    #[error("a qualitative threshold is 0 to 100, not {0}")]
-    BadThreshold(u32),
-}
-
-impl PppConfig {
-    pub fn district(&self, district: &DistrictCode) -> &DistrictRules {
-        self.districts
-            .get(district.as_str())
-            .unwrap_or(&self.defaults)
-    }
-
-    /// Same defaults everywhere, `district` configured as given.
-    pub fn with_district(mut self, district: &DistrictCode, rules: DistrictRules) -> Self {
-        self.districts.insert(district.as_str().to_owned(), rules);
-        self
-    }
-
-    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let file: FileConfig = serde_json::from_str(json)?;
-        let defaults = file.defaults.over(&DistrictRules::default());
-        check(&defaults)?;
-        let mut districts = BTreeMap::new();
-        for (code, district) in file.districts {
-            DistrictCode::parse(&code).map_err(|_| ConfigError::BadDistrict(code.clone()))?;
-            let rules = district.over(&defaults);
-            check(&rules)?;
-            districts.insert(code, rules);
-        }
-        Ok(Self {
-            defaults,
-            districts,
-        })
-    }
-
-    /// The file named by [`PPP_CONFIG_ENV`], or the defaults when unset.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        match std::env::var_os(PPP_CONFIG_ENV) {
-            Some(path) if !path.is_empty() => {
-                let path = Path::new(&path);
-                let json = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                Self::from_json(&json)
-            }
-            _ => Ok(Self::default()),
-        }
-    }
-}
-
-fn check(rules: &DistrictRules) -> Result<(), ConfigError> {
-    if rules.qualitative_threshold > 100 {
-        return Err(ConfigError::BadThreshold(rules.qualitative_threshold));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gongzhi_kernel::DistrictCode;
 
     #[test]
     fn districts_opt_out_of_consultation_and_keep_other_defaults() {

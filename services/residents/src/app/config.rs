@@ -14,10 +14,8 @@ use crate::domain::participation::meetings::{
     ConveningRules, InvalidShare, MeetingConvener, MeetingRules, QuorumRules, Share,
 };
 use chrono::TimeDelta;
-use gongzhi_kernel::DistrictCode;
+use gongzhi_kernel::{DistrictSettings, PerDistrict, SettingsError};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Environment variable naming the JSON configuration file.
 pub const RESIDENTS_CONFIG_ENV: &str = "GONGZHI_RESIDENTS_CONFIG";
@@ -28,22 +26,14 @@ pub struct DistrictConfig {
     pub meetings: MeetingRules,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ResidentsConfig {
-    defaults: DistrictConfig,
-    districts: BTreeMap<String, DistrictConfig>,
-}
+/// Every district's settings, from [`RESIDENTS_CONFIG_ENV`].
+pub type ResidentsConfig = PerDistrict<DistrictConfig>;
+
+pub type ConfigError = SettingsError<InvalidSetting>;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-struct FileConfig {
-    defaults: DistrictFile,
-    districts: BTreeMap<String, DistrictFile>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct DistrictFile {
+pub struct DistrictFile {
     meetings: MeetingsFile,
 }
 
@@ -62,16 +52,7 @@ struct MeetingsFile {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read residents config {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("residents config is not valid json: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("district {0:?} in residents config is not a 6-digit district code")]
-    BadDistrict(String),
+pub enum InvalidSetting {
     #[error("{field} of {scope}: {value:?} is not a share \"n/d\" with 0 < d and n <= d")]
     BadShare {
         scope: String,
@@ -94,95 +75,25 @@ pub enum ConfigError {
     NoConveners { scope: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfigErrorKind {
-    Read,
-    Json,
-    BadDistrict,
-    BadShare,
-    UnreachableShare,
-    UnknownConvener,
-    NoConveners,
-}
+impl DistrictSettings for DistrictConfig {
+    type File = DistrictFile;
+    type Invalid = InvalidSetting;
+    const ENV: &'static str = RESIDENTS_CONFIG_ENV;
 
-impl ConfigError {
-    pub fn kind(&self) -> ConfigErrorKind {
-        match self {
-            Self::Read { .. } => ConfigErrorKind::Read,
-            Self::Json(_) => ConfigErrorKind::Json,
-            Self::BadDistrict(_) => ConfigErrorKind::BadDistrict,
-            Self::BadShare { .. } => ConfigErrorKind::BadShare,
-            Self::UnreachableShare { .. } => ConfigErrorKind::UnreachableShare,
-            Self::UnknownConvener { .. } => ConfigErrorKind::UnknownConvener,
-            Self::NoConveners { .. } => ConfigErrorKind::NoConveners,
-        }
-    }
-}
-
-impl ResidentsConfig {
-    /// The settings of `district`, or the defaults.
-    pub fn district(&self, district: &DistrictCode) -> &DistrictConfig {
-        self.districts
-            .get(district.as_str())
-            .unwrap_or(&self.defaults)
-    }
-
-    /// Same defaults everywhere, `district` configured as given.
-    pub fn with_district(mut self, district: &DistrictCode, config: DistrictConfig) -> Self {
-        self.districts.insert(district.as_str().to_owned(), config);
-        self
-    }
-
-    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let file: FileConfig = serde_json::from_str(json)?;
-        let defaults = file
-            .defaults
-            .validate("defaults", &DistrictConfig::default())?;
-        let mut districts = BTreeMap::new();
-        for (code, district) in file.districts {
-            DistrictCode::parse(&code).map_err(|_| ConfigError::BadDistrict(code.clone()))?;
-            let validated = district.validate(&format!("district {code}"), &defaults)?;
-            districts.insert(code, validated);
-        }
+    fn overlay(file: DistrictFile, scope: &str, base: &Self) -> Result<Self, InvalidSetting> {
         Ok(Self {
-            defaults,
-            districts,
-        })
-    }
-
-    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let json = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::from_json(&json)
-    }
-
-    /// The file named by [`RESIDENTS_CONFIG_ENV`], or the defaults when unset.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        match std::env::var_os(RESIDENTS_CONFIG_ENV) {
-            Some(path) if !path.is_empty() => Self::from_file(Path::new(&path)),
-            _ => Ok(Self::default()),
-        }
-    }
-}
-
-impl DistrictFile {
-    /// Fields left out are taken from `base`.
-    fn validate(self, scope: &str, base: &DistrictConfig) -> Result<DistrictConfig, ConfigError> {
-        Ok(DistrictConfig {
-            meetings: self.meetings.validate(scope, &base.meetings)?,
+            meetings: file.meetings.validate(scope, &base.meetings)?,
         })
     }
 }
 
 impl MeetingsFile {
-    fn validate(self, scope: &str, base: &MeetingRules) -> Result<MeetingRules, ConfigError> {
+    fn validate(self, scope: &str, base: &MeetingRules) -> Result<MeetingRules, InvalidSetting> {
         let share = |field: &'static str, value: Option<String>, base: Share, strict: bool| {
             let Some(value) = value else {
                 return Ok(base);
             };
-            let share = parse_share(&value).map_err(|_| ConfigError::BadShare {
+            let share = parse_share(&value).map_err(|_| InvalidSetting::BadShare {
                 scope: scope.to_owned(),
                 field,
                 value: value.clone(),
@@ -190,7 +101,7 @@ impl MeetingsFile {
             // "Strictly more than" a whole is never true: such a meeting could
             // never open, or no motion ever pass.
             if strict && share.numerator() == share.denominator() {
-                return Err(ConfigError::UnreachableShare {
+                return Err(InvalidSetting::UnreachableShare {
                     scope: scope.to_owned(),
                     field,
                     value,
@@ -246,9 +157,9 @@ fn parse_share(text: &str) -> Result<Share, InvalidShare> {
     Share::parse(numerator, denominator)
 }
 
-fn conveners(scope: &str, names: &[String]) -> Result<Vec<MeetingConvener>, ConfigError> {
+fn conveners(scope: &str, names: &[String]) -> Result<Vec<MeetingConvener>, InvalidSetting> {
     if names.is_empty() {
-        return Err(ConfigError::NoConveners {
+        return Err(InvalidSetting::NoConveners {
             scope: scope.to_owned(),
         });
     }
@@ -259,7 +170,7 @@ fn conveners(scope: &str, names: &[String]) -> Result<Vec<MeetingConvener>, Conf
             "street_office" => MeetingConvener::StreetOffice,
             "residents_petition" => MeetingConvener::ResidentsPetition,
             _ => {
-                return Err(ConfigError::UnknownConvener {
+                return Err(InvalidSetting::UnknownConvener {
                     scope: scope.to_owned(),
                     value: name.clone(),
                 });
@@ -275,6 +186,20 @@ fn conveners(scope: &str, names: &[String]) -> Result<Vec<MeetingConvener>, Conf
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gongzhi_kernel::DistrictCode;
+    use std::path::Path;
+
+    fn kind(error: &ConfigError) -> &'static str {
+        match error {
+            SettingsError::Read { .. } => "Read",
+            SettingsError::Json(_) => "Json",
+            SettingsError::BadDistrict(_) => "BadDistrict",
+            SettingsError::Invalid(InvalidSetting::BadShare { .. }) => "BadShare",
+            SettingsError::Invalid(InvalidSetting::UnreachableShare { .. }) => "UnreachableShare",
+            SettingsError::Invalid(InvalidSetting::UnknownConvener { .. }) => "UnknownConvener",
+            SettingsError::Invalid(InvalidSetting::NoConveners { .. }) => "NoConveners",
+        }
+    }
 
     fn district(code: &str) -> DistrictCode {
         DistrictCode::parse(code).unwrap_or_else(|e| panic!("{e}"))
@@ -323,7 +248,7 @@ mod tests {
         let config =
             ResidentsConfig::from_json(r#"{"defaults": {"meetings": {"petition_share": "1/1"}}}"#)?;
         assert_eq!(
-            config.defaults.meetings.convening.petition_share,
+            config.defaults().meetings.convening.petition_share,
             Share::parse(1, 1).expect("a share")
         );
         Ok(())
@@ -332,44 +257,38 @@ mod tests {
     #[test]
     fn invalid_settings_are_typed_errors_naming_the_place() {
         let cases = [
-            ("not json", ConfigErrorKind::Json),
-            (r#"{"unknown": 1}"#, ConfigErrorKind::Json),
-            (
-                r#"{"defaults": {"meetings": {"quorum": "1/2"}}}"#,
-                ConfigErrorKind::Json,
-            ),
-            (
-                r#"{"districts": {"5001": {}}}"#,
-                ConfigErrorKind::BadDistrict,
-            ),
+            ("not json", "Json"),
+            (r#"{"unknown": 1}"#, "Json"),
+            (r#"{"defaults": {"meetings": {"quorum": "1/2"}}}"#, "Json"),
+            (r#"{"districts": {"5001": {}}}"#, "BadDistrict"),
             (
                 r#"{"defaults": {"meetings": {"quorum_share": "half"}}}"#,
-                ConfigErrorKind::BadShare,
+                "BadShare",
             ),
             (
                 r#"{"defaults": {"meetings": {"passing_share": "1/0"}}}"#,
-                ConfigErrorKind::BadShare,
+                "BadShare",
             ),
             (
                 r#"{"defaults": {"meetings": {"petition_share": "3/2"}}}"#,
-                ConfigErrorKind::BadShare,
+                "BadShare",
             ),
             (
                 r#"{"districts": {"500108": {"meetings": {"quorum_share": "2/2"}}}}"#,
-                ConfigErrorKind::UnreachableShare,
+                "UnreachableShare",
             ),
             (
                 r#"{"defaults": {"meetings": {"conveners": ["mayor"]}}}"#,
-                ConfigErrorKind::UnknownConvener,
+                "UnknownConvener",
             ),
             (
                 r#"{"defaults": {"meetings": {"conveners": []}}}"#,
-                ConfigErrorKind::NoConveners,
+                "NoConveners",
             ),
         ];
-        for (json, kind) in cases {
+        for (json, expected) in cases {
             let error = ResidentsConfig::from_json(json).err();
-            assert_eq!(error.as_ref().map(ConfigError::kind), Some(kind), "{json}");
+            assert_eq!(error.as_ref().map(kind), Some(expected), "{json}");
         }
         let message = ResidentsConfig::from_json(
             r#"{"districts": {"500108": {"meetings": {"quorum_share": "2/2"}}}}"#,
@@ -386,6 +305,6 @@ mod tests {
     #[test]
     fn missing_file_is_a_read_error() {
         let error = ResidentsConfig::from_file(Path::new("/nonexistent/residents.json")).err();
-        assert_eq!(error.map(|e| e.kind()), Some(ConfigErrorKind::Read));
+        assert_eq!(error.as_ref().map(kind), Some("Read"));
     }
 }
