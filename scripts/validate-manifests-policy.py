@@ -13,6 +13,7 @@
 usage: validate-manifests-policy.py RENDERED
 """
 
+import re
 import sys
 
 import yaml
@@ -44,10 +45,26 @@ def check_pod(name, spec):
         seccomp = (sc.get("seccompProfile") or pod_sc.get("seccompProfile") or {}).get("type")
         if seccomp != "RuntimeDefault":
             errors.append("%s: seccompProfile is not RuntimeDefault" % where)
+        errors.extend(check_env(where, c.get("env") or []))
         resources = c.get("resources") or {}
         requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
         if not ("cpu" in requests and "memory" in requests and "memory" in limits):
             errors.append("%s: needs cpu and memory requests and a memory limit" % where)
+    return errors
+
+
+def check_env(where, env):
+    """The API server refuses an entry with both value and valueFrom, and
+    leaves a $(NAME) reference unexpanded unless NAME is defined earlier."""
+    errors, defined = [], set()
+    for entry in env:
+        name = entry.get("name")
+        if "value" in entry and "valueFrom" in entry:
+            errors.append("%s: env %s has both value and valueFrom" % (where, name))
+        for ref in re.findall(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)", entry.get("value") or ""):
+            if ref not in defined:
+                errors.append("%s: env %s refers to $(%s) before it is defined" % (where, name, ref))
+        defined.add(name)
     return errors
 
 

@@ -4,6 +4,7 @@
 //! same in the embedded `gongzhi dev` mode.
 
 mod replicas;
+mod tls;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
