@@ -111,7 +111,7 @@ pub async fn start_dev(
     MetricsSampler::new(store.clone(), Vec::new(), hosted.projections.clone(), stats)
         .spawn(&mut tasks, shutdown.clone())
         .await;
-    let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
+    let task = tokio::spawn(serve_then_drain(host, tasks, shutdown, Fatal::default()));
     Ok(DevStarted {
         started: Started {
             addr,
@@ -231,17 +231,20 @@ pub async fn start_serve_with(
     )
     .await?;
     let mut relays = Vec::new();
+    let fatal = Fatal::default();
     for context in &hosted.contexts {
         let mut relay_config = RelayConfig::for_context(context);
         relay_config.topology = topology.clone();
         let relay = Relay::new(store.clone(), jetstream.clone(), relay_config);
         relays.push(relay.progress());
         let shutdown = shutdown.clone();
+        let fatal = fatal.clone();
         tasks.spawn(async move {
             // Outages are retried inside the relay; only a bad configuration
-            // returns, and no retry fixes that: stop the process.
+            // returns, and no retry fixes that: stop the process, failing.
             if let Err(error) = relay.run(shutdown.clone()).await {
                 tracing::error!(%error, "relay stopped, shutting down");
+                fatal.record(anyhow::Error::new(error).context("the relay stopped"));
                 shutdown.cancel();
             }
         });
@@ -257,7 +260,7 @@ pub async fn start_serve_with(
     MetricsSampler::new(store.clone(), relays, hosted.projections.clone(), stats)
         .spawn(&mut tasks, shutdown.clone())
         .await;
-    let task = tokio::spawn(serve_then_drain(host, tasks, shutdown));
+    let task = tokio::spawn(serve_then_drain(host, tasks, shutdown, fatal));
     Ok(Started {
         addr,
         http_addr,
@@ -354,16 +357,37 @@ impl MetricsSampler {
     }
 }
 
+/// The first error that stopped background work, so a process stopped by it
+/// exits failing rather than as if asked to stop.
+#[derive(Clone, Default)]
+struct Fatal(Arc<std::sync::Mutex<Option<anyhow::Error>>>);
+
+impl Fatal {
+    fn record(&self, error: anyhow::Error) {
+        let mut first = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        first.get_or_insert(error);
+    }
+
+    fn take(&self) -> Option<anyhow::Error> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
 async fn serve_then_drain(
     host: ServiceHost,
     mut tasks: JoinSet<()>,
     shutdown: CancellationToken,
+    fatal: Fatal,
 ) -> anyhow::Result<()> {
     let served = host.serve(shutdown.clone()).await;
     // The server is done (drained or failed): stop the background work too.
     shutdown.cancel();
     while tasks.join_next().await.is_some() {}
-    served.context("grpc server failed")
+    served.context("grpc server failed")?;
+    match fatal.take() {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 /// Grids settings per district from `GONGZHI_GRIDS_CONFIG` (a JSON file),

@@ -33,6 +33,10 @@ impl Platform {
     }
 
     async fn start_with_nats(nats_url: &str) -> anyhow::Result<Self> {
+        Self::start_with(nats_url, 1).await
+    }
+
+    async fn start_with(nats_url: &str, stream_replicas: usize) -> anyhow::Result<Self> {
         let db = fresh_database().await?;
         if nats_url == shared_nats_url() {
             // Also sweeps streams that earlier runs left behind.
@@ -53,7 +57,7 @@ impl Platform {
                 max_wait: Duration::from_secs(2),
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
-                stream_replicas: 1,
+                stream_replicas,
             },
             shutdown.clone(),
         )
@@ -329,6 +333,24 @@ async fn with_nats_unreachable_commands_succeed_and_waiting_queries_time_out_cle
         .into_inner();
     assert!(listed.notices.is_empty());
     platform.stop().await
+}
+
+#[tokio::test]
+async fn a_relay_stopped_by_its_configuration_stops_the_process_failing() -> anyhow::Result<()> {
+    // Three copies of each stream on a single, unclustered server: no retry
+    // fixes that, so the process must stop and say so, not exit as if asked.
+    let platform = Platform::start_with(&shared_nats_url(), 3).await?;
+    let ended = tokio::time::timeout(Duration::from_secs(60), platform.started.task).await;
+    let error = match ended {
+        Err(_) => anyhow::bail!("the process kept running with a relay that cannot start"),
+        Ok(joined) => match joined? {
+            Ok(()) => anyhow::bail!("the process ended successfully"),
+            Err(error) => format!("{error:#}"),
+        },
+    };
+    assert!(error.contains("the relay stopped"), "{error}");
+    assert!(error.contains("replica"), "{error}");
+    Ok(())
 }
 
 #[tokio::test]
