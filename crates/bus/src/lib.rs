@@ -14,6 +14,7 @@
 
 pub mod backoff;
 pub mod cloudevents;
+pub mod connect;
 pub mod consumer;
 pub mod dead_letters;
 pub mod handler;
@@ -24,6 +25,7 @@ pub mod topology;
 /// Re-exported so handler crates implement [`EventHandler`] without naming
 /// `async-trait` themselves.
 pub use async_trait::async_trait;
+pub use connect::{connect_options, redacted};
 pub use consumer::{Consumer, ConsumerConfig, ConsumerError, ConsumerErrorKind};
 pub use handler::{ConsumerStats, EventHandler, HandlerError, HandlerErrorKind};
 pub use in_process::InProcessDelivery;

@@ -214,11 +214,7 @@ pub async fn start_serve_with(
     let addr = host.bind().await.context("failed to listen")?;
 
     // Retry in the background: NATS being down must not stop commands.
-    let nats = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&config.nats_url)
-        .await
-        .context("failed to set up the nats connection")?;
+    let nats = crate::commands::nats::connect_retrying(&config.nats_url).await?;
     let jetstream = async_nats::jetstream::new(nats);
 
     let mut tasks = JoinSet::new();

@@ -38,11 +38,7 @@ pub async fn run(args: CityRunArgs) -> anyhow::Result<()> {
     let mut stream = CityStream::new(topology, districts);
     stream.name = args.stream;
     let (read_models, store) = open(&args.database).await?;
-    let client = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&args.nats.nats_url)
-        .await
-        .with_context(|| format!("failed to connect to nats at {}", args.nats.nats_url))?;
+    let client = crate::commands::nats::connect_retrying(&args.nats.nats_url).await?;
     let shutdown = shutdown_on_signals();
     let city = CityProjection::start(
         jetstream::new(client),

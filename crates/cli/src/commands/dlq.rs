@@ -13,9 +13,7 @@ use gongzhi_projections::ProjectionHandle;
 async fn connect(args: &NatsArgs) -> anyhow::Result<(jetstream::Context, BusTopology)> {
     let topology = BusTopology::with_prefix(&args.subject_prefix);
     topology.validate().context("--subject-prefix")?;
-    let client = async_nats::connect(&args.nats_url)
-        .await
-        .with_context(|| format!("failed to connect to nats at {}", args.nats_url))?;
+    let client = crate::commands::nats::connect(&args.nats_url).await?;
     Ok((jetstream::new(client), topology))
 }
 

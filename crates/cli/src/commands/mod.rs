@@ -6,6 +6,7 @@ mod dev;
 pub mod dlq;
 mod keys;
 mod migrate;
+pub(crate) mod nats;
 mod projections;
 mod serve;
 mod tail;

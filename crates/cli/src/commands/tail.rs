@@ -17,9 +17,7 @@ pub async fn run(args: TailArgs) -> anyhow::Result<()> {
         }
         None => format!("{prefix}.>"),
     };
-    let client = async_nats::connect(&args.nats.nats_url)
-        .await
-        .with_context(|| format!("failed to connect to nats at {}", args.nats.nats_url))?;
+    let client = crate::commands::nats::connect(&args.nats.nats_url).await?;
     let mut messages = client
         .subscribe(subject.clone())
         .await

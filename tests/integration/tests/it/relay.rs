@@ -3,6 +3,7 @@
 //! headers; a NATS outage mid-load delays events but loses or duplicates
 //! none; a restarted relay resumes from its checkpoint.
 
+mod permissions;
 mod replicas;
 
 use crate::support::nats::{NatsServer, connect, shared_nats_url, unique_prefix};
