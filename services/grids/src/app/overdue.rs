@@ -17,6 +17,8 @@
 //!   on the next pass; a failing pass is logged and retried after
 //!   `rescan_every`. On cancel it stops between passes; a flag in flight is
 //!   either written whole or not at all.
+//! - Every pass first waits (up to the app's `max_wait`) until the read
+//!   model holds every event stored when the pass began.
 //! - [`OverdueWatcher::tick`] runs one pass now, for tests with a fake clock.
 
 use super::cases::{CaseAppError, CaseChange, CasesApp, SYSTEM_ACTOR};
@@ -87,6 +89,17 @@ impl OverdueWatcher {
 
     /// Flags everything due by the app's clock now.
     pub async fn tick(&self) -> Result<TickReport, OverdueError> {
+        // The projection's wake may precede its commit, and after a restart
+        // the read model may still be catching up: read deadlines only once
+        // it holds everything stored so far, or a due flag waits for the
+        // next rescan.
+        let head = self
+            .app
+            .store
+            .head_position()
+            .await
+            .map_err(ProjectionError::from)?;
+        self.app.cases.wait_for(head, self.app.max_wait).await?;
         let now = self.app.clock().now();
         let mut report = TickReport::default();
         let mut pending = Vec::new();
