@@ -29,6 +29,8 @@ pub struct KpiDefinition {
     pub kind: KpiKind,
     pub weight: u32,
     pub target: u64,
+    /// What the contract says the KPI measures, in words; may be empty.
+    pub description: String,
 }
 
 /// What was measured in a period for one KPI.

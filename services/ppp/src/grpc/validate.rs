@@ -112,11 +112,18 @@ pub fn kpis(v: &mut Violations, raw: &[pb::Kpi]) -> Option<Vec<KpiDefinition>> {
             v.add(&format!("kpis[{n}].kind"), "required");
             ok = false;
         }
+        let description = v.optional_text(
+            &format!("kpis[{n}].description"),
+            &kpi.description,
+            TEXT_MAX_CHARS,
+        );
+        ok &= description.is_some();
         kpis.push(KpiDefinition {
             kpi_id: kpi.kpi_id.trim().to_owned(),
             kind,
             weight: kpi.weight,
             target: kpi.target,
+            description: description.unwrap_or_default(),
         });
     }
     if kpis.is_empty() {

@@ -232,7 +232,11 @@ fn release_body(context: &mut Context, published: &PublishedEvent) -> Option<(Va
                     json!({
                         "id": k.kpi_id,
                         "title": kind_title(k.kind),
-                        "description": format!("weight {}; target {}", k.weight, k.target),
+                        "description": if k.description.is_empty() {
+                            format!("weight {}; target {}", k.weight, k.target)
+                        } else {
+                            format!("{}; weight {}; target {}", k.description, k.weight, k.target)
+                        },
                     })
                 })
                 .collect();

@@ -7,6 +7,7 @@ fn kpi(id: &str, kind: KpiKind, weight: u32, target: u64) -> KpiDefinition {
         kind,
         weight,
         target,
+        description: String::new(),
     }
 }
 

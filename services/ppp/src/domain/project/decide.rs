@@ -226,7 +226,7 @@ fn sign(
                 kind: k.kind as i32,
                 weight: k.weight,
                 target: k.target,
-                description: String::new(),
+                description: k.description.clone(),
             })
             .collect(),
         deduction_per_failure_fen: signing.deduction_per_failure.0,

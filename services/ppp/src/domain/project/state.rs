@@ -156,6 +156,7 @@ fn apply(facts: &mut ProjectFacts, event: &ProjectEvent) {
                     kind: pb::KpiKind::try_from(k.kind).unwrap_or(pb::KpiKind::Unspecified),
                     weight: k.weight,
                     target: k.target,
+                    description: k.description.clone(),
                 })
                 .collect();
             facts.deduction_per_failure = Fen(e.deduction_per_failure_fen);

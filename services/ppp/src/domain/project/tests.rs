@@ -73,12 +73,14 @@ fn kpis() -> Vec<KpiDefinition> {
             kind: pb::KpiKind::Availability,
             weight: 70,
             target: 9_800,
+            description: "lifts and doors working".into(),
         },
         KpiDefinition {
             kpi_id: "sat".into(),
             kind: pb::KpiKind::Satisfaction,
             weight: 30,
             target: 400,
+            description: String::new(),
         },
     ]
 }
