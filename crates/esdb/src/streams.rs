@@ -1,0 +1,220 @@
+//! The `Streams` service: thin adapters from the wire to [`crate::read`],
+//! [`crate::subscribe`] and [`crate::append`]. Reads and subscriptions run
+//! in a task per call that writes into the response stream; it ends when
+//! the read is done, the client goes away, or the server shuts down.
+
+use crate::access::Refusal;
+use crate::append::stream_name;
+use crate::filter::EventFilter;
+use crate::mapping::IdForm;
+use crate::read::{AllStart, Reader, Stop};
+use crate::status::{access_denied, invalid};
+use crate::subscribe::{self, Target};
+use crate::wire::streams::read_req::options::{
+    self as read_options, CountOption, StreamOption, all_options, stream_options, uuid_option,
+};
+use crate::wire::streams::{
+    AppendReq, AppendResp, DeleteReq, DeleteResp, ReadReq, ReadResp, TombstoneReq, TombstoneResp,
+    streams_server,
+};
+use crate::{EsdbConfig, Writes, read, wire};
+use gongzhi_eventstore::{Direction, ReadFrom, SharedEventStore, StreamName};
+use gongzhi_server::{CancellationToken, Caller};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status, Streaming};
+
+/// Responses buffered per call before the reader waits for the client.
+const BUFFERED_RESPONSES: usize = 64;
+
+pub(crate) struct StreamsGrpc {
+    store: SharedEventStore,
+    config: Arc<EsdbConfig>,
+    shutdown: CancellationToken,
+}
+
+impl StreamsGrpc {
+    pub(crate) fn new(
+        store: SharedEventStore,
+        config: Arc<EsdbConfig>,
+        shutdown: CancellationToken,
+    ) -> Self {
+        Self {
+            store,
+            config,
+            shutdown,
+        }
+    }
+}
+
+/// What a `Read` asks for, checked before anything runs.
+enum Plan {
+    ReadStream {
+        stream: StreamName,
+        direction: Direction,
+        start: ReadFrom,
+        count: u64,
+    },
+    ReadAll {
+        direction: Direction,
+        start: AllStart,
+        filter: EventFilter,
+        count: u64,
+    },
+    Subscribe(Target),
+}
+
+fn plan(options: crate::wire::streams::read_req::Options) -> Result<(Plan, IdForm), Status> {
+    let form = match options.uuid_option.and_then(|o| o.content) {
+        Some(uuid_option::Content::Structured(_)) => IdForm::Structured,
+        Some(uuid_option::Content::String(_)) | None => IdForm::String,
+    };
+    let direction = match read_options::ReadDirection::try_from(options.read_direction) {
+        Ok(read_options::ReadDirection::Forwards) => Direction::Forward,
+        Ok(read_options::ReadDirection::Backwards) => Direction::Backward,
+        Err(_) => return Err(invalid("unknown read direction")),
+    };
+    let count = match options.count_option {
+        Some(CountOption::Count(count)) => Some(count),
+        Some(CountOption::Subscription(_)) => None,
+        None => return Err(invalid("a read needs a count or subscription option")),
+    };
+    let plan = match options.stream_option {
+        Some(StreamOption::Stream(stream_options)) => {
+            let stream = stream_name(stream_options.stream_identifier.as_ref())?;
+            let start = match stream_options.revision_option {
+                Some(stream_options::RevisionOption::Revision(revision)) => {
+                    ReadFrom::Revision(revision)
+                }
+                Some(stream_options::RevisionOption::Start(_)) | None => ReadFrom::Start,
+                Some(stream_options::RevisionOption::End(_)) => ReadFrom::End,
+            };
+            match count {
+                Some(count) => Plan::ReadStream {
+                    stream,
+                    direction,
+                    start,
+                    count,
+                },
+                None => Plan::Subscribe(Target::Stream { stream, start }),
+            }
+        }
+        Some(StreamOption::All(all)) => {
+            let start = match all.all_option {
+                Some(all_options::AllOption::Position(position)) => {
+                    AllStart::Position(position.commit_position)
+                }
+                Some(all_options::AllOption::Start(_)) | None => AllStart::Start,
+                Some(all_options::AllOption::End(_)) => AllStart::End,
+            };
+            let filter = EventFilter::from_wire(options.filter_option.as_ref())?;
+            match count {
+                Some(count) => Plan::ReadAll {
+                    direction,
+                    start,
+                    filter,
+                    count,
+                },
+                None => Plan::Subscribe(Target::All { start, filter }),
+            }
+        }
+        None => return Err(invalid("a read names a stream or $all")),
+    };
+    if matches!(plan, Plan::Subscribe(_)) && direction == Direction::Backward {
+        return Err(invalid("subscriptions read forwards"));
+    }
+    Ok((plan, form))
+}
+
+fn caller<T>(request: &Request<T>) -> Result<Caller, Status> {
+    Caller::from_request(request).map_err(Status::from)
+}
+
+#[tonic::async_trait]
+impl streams_server::Streams for StreamsGrpc {
+    type ReadStream = ReceiverStream<Result<ReadResp, Status>>;
+
+    async fn read(&self, request: Request<ReadReq>) -> Result<Response<Self::ReadStream>, Status> {
+        let caller = caller(&request)?;
+        let options = request
+            .into_inner()
+            .options
+            .ok_or_else(|| invalid("a read needs options"))?;
+        let (plan, form) = plan(options)?;
+        let (tx, rx) = mpsc::channel(BUFFERED_RESPONSES);
+        let reader = Reader {
+            store: self.store.clone(),
+            caller,
+            form,
+            tx,
+        };
+        let shutdown = self.shutdown.clone();
+        // Ends with the read, when the client goes away (sends fail) or on
+        // shutdown; an error becomes the call's final status.
+        tokio::spawn(async move {
+            let outcome = match plan {
+                Plan::ReadStream {
+                    stream,
+                    direction,
+                    start,
+                    count,
+                } => read::read_stream(&reader, &stream, direction, start, count).await,
+                Plan::ReadAll {
+                    direction,
+                    start,
+                    filter,
+                    count,
+                } => read::read_all(&reader, direction, start, &filter, count).await,
+                Plan::Subscribe(target) => subscribe::subscribe(&reader, target, shutdown).await,
+            };
+            if let Err(Stop::Failed(status)) = outcome {
+                // The client may be gone already; nothing left to tell then.
+                let _ = reader.tx.send(Err(status)).await;
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+
+    async fn append(
+        &self,
+        request: Request<Streaming<AppendReq>>,
+    ) -> Result<Response<AppendResp>, Status> {
+        let caller = caller(&request)?;
+        let answer =
+            crate::append::append(&self.store, &self.config, &caller, request.into_inner())
+                .await?;
+        Ok(Response::new(answer))
+    }
+
+    async fn delete(&self, request: Request<DeleteReq>) -> Result<Response<DeleteResp>, Status> {
+        let options = request.into_inner().options;
+        Err(self.refuse_delete(options.and_then(|o| o.stream_identifier)))
+    }
+
+    async fn tombstone(
+        &self,
+        request: Request<TombstoneReq>,
+    ) -> Result<Response<TombstoneResp>, Status> {
+        let options = request.into_inner().options;
+        Err(self.refuse_delete(options.and_then(|o| o.stream_identifier)))
+    }
+}
+
+impl StreamsGrpc {
+    /// Deleting is refused: Gongzhi's streams are evidence, and deletion of
+    /// external streams is not implemented.
+    fn refuse_delete(&self, identifier: Option<wire::StreamIdentifier>) -> Status {
+        if self.config.writes == Writes::Off {
+            return access_denied(Refusal::ReadOnly.to_string());
+        }
+        let stream = match stream_name(identifier.as_ref()) {
+            Ok(stream) => stream,
+            Err(status) => return status,
+        };
+        if self.config.owned_categories.contains(stream.category()) {
+            return access_denied(Refusal::OwnedStream(stream.to_string()).to_string());
+        }
+        Status::unimplemented("deleting external streams is not supported")
+    }
+}
