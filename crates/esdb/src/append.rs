@@ -9,8 +9,8 @@ use crate::status::{access_denied, from_store, invalid, too_large};
 use crate::wire::streams::{AppendReq, AppendResp, append_req, append_resp};
 use crate::{EsdbConfig, wire};
 use gongzhi_eventstore::{
-    Direction, EventData, EventMetadata, ExpectedRevision, ReadFrom, SharedEventStore,
-    StoreError, StreamName,
+    Direction, EventData, EventMetadata, ExpectedRevision, ReadFrom, SharedEventStore, StoreError,
+    StreamName,
 };
 use gongzhi_kernel::DistrictCode;
 use gongzhi_server::Caller;
@@ -112,10 +112,7 @@ pub(crate) fn stream_name(
 }
 
 /// One proposed event as Gongzhi stores it.
-fn event_data(
-    caller: &Caller,
-    proposed: append_req::ProposedMessage,
-) -> Result<EventData, Status> {
+fn event_data(caller: &Caller, proposed: append_req::ProposedMessage) -> Result<EventData, Status> {
     let event_id = uuid_from_wire(proposed.id.as_ref()).map_err(invalid)?;
     let event_type = proposed
         .metadata

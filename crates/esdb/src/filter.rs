@@ -171,11 +171,15 @@ mod tests {
         let result = EventFilter::from_wire(Some(&wire(filter_options::Filter::EventType(
             expression("(", &[]),
         ))));
-        assert_eq!(result.err().map(|s| s.code()), Some(tonic::Code::InvalidArgument));
+        assert_eq!(
+            result.err().map(|s| s.code()),
+            Some(tonic::Code::InvalidArgument)
+        );
     }
 
     #[test]
-    fn a_stream_filter_keeps_one_stream_of_its_category() -> Result<(), Box<dyn std::error::Error>> {
+    fn a_stream_filter_keeps_one_stream_of_its_category() -> Result<(), Box<dyn std::error::Error>>
+    {
         let filter = EventFilter::stream(&StreamName::parse("order-1")?);
         assert_eq!(filter.store_filter().categories, vec!["order".to_owned()]);
         assert!(filter.matches(&event("order-1", "Placed")));

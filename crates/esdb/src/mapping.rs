@@ -158,7 +158,11 @@ mod tests {
         let read = read_event(&event, IdForm::String);
         let recorded = read.event.ok_or("no event")?;
         assert_eq!(
-            (recorded.stream_revision, recorded.commit_position, recorded.prepare_position),
+            (
+                recorded.stream_revision,
+                recorded.commit_position,
+                recorded.prepare_position
+            ),
             (3, 42, 42)
         );
         assert_eq!(recorded.metadata.get(TYPE_KEY), Some(&event.event_type));

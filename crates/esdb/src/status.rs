@@ -42,9 +42,10 @@ pub(crate) fn from_store(error: &StoreError) -> Status {
             invalid(error.to_string())
         }
         StoreErrorKind::EventIdConflict => Status::already_exists(error.to_string()),
-        StoreErrorKind::WrongExpectedRevision => {
-            with_exception(Status::failed_precondition(error.to_string()), "wrong-expected-version")
-        }
+        StoreErrorKind::WrongExpectedRevision => with_exception(
+            Status::failed_precondition(error.to_string()),
+            "wrong-expected-version",
+        ),
         StoreErrorKind::Unavailable => {
             tracing::warn!(%error, "event store unavailable");
             Status::unavailable("the event store is unavailable, retry later")
@@ -64,7 +65,10 @@ mod tests {
     fn access_denied_carries_the_exception_clients_match() {
         let status = access_denied("no");
         assert_eq!(status.code(), tonic::Code::PermissionDenied);
-        let exception = status.metadata().get(EXCEPTION).and_then(|v| v.to_str().ok());
+        let exception = status
+            .metadata()
+            .get(EXCEPTION)
+            .and_then(|v| v.to_str().ok());
         assert_eq!(exception, Some("access-denied"));
     }
 }

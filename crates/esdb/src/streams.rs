@@ -19,7 +19,7 @@ use crate::wire::streams::{
 };
 use crate::{EsdbConfig, Writes, read, wire};
 use gongzhi_eventstore::{Direction, ReadFrom, SharedEventStore, StreamName};
-use gongzhi_server::{CancellationToken, Caller};
+use gongzhi_server::{Caller, CancellationToken};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
@@ -182,8 +182,7 @@ impl streams_server::Streams for StreamsGrpc {
     ) -> Result<Response<AppendResp>, Status> {
         let caller = caller(&request)?;
         let answer =
-            crate::append::append(&self.store, &self.config, &caller, request.into_inner())
-                .await?;
+            crate::append::append(&self.store, &self.config, &caller, request.into_inner()).await?;
         Ok(Response::new(answer))
     }
 

@@ -21,8 +21,14 @@ use gongzhi_server::CancellationToken;
 use tonic::Status;
 
 pub(crate) enum Target {
-    Stream { stream: StreamName, start: ReadFrom },
-    All { start: AllStart, filter: EventFilter },
+    Stream {
+        stream: StreamName,
+        start: ReadFrom,
+    },
+    All {
+        start: AllStart,
+        filter: EventFilter,
+    },
 }
 
 /// Which events of `$all` go out, and where the subscription stands.
@@ -41,7 +47,10 @@ impl Delivery {
         if !self.filter.matches(event) {
             return Ok(false);
         }
-        if self.after_revision.is_some_and(|after| event.revision <= after) {
+        if self
+            .after_revision
+            .is_some_and(|after| event.revision <= after)
+        {
             return Ok(false);
         }
         if can_see(&reader.caller, event) {

@@ -351,7 +351,10 @@ mod tests {
         }
         // Plain services keep refusing Basic.
         assert_eq!(
-            verifier.verify_header(Some(&header)).err().map(|e| e.kind()),
+            verifier
+                .verify_header(Some(&header))
+                .err()
+                .map(|e| e.kind()),
             Some(AuthErrorKind::NotBearer)
         );
         Ok(())

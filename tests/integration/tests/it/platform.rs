@@ -53,6 +53,7 @@ impl Platform {
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
                 stream_replicas: 1,
+                esdb: None,
             },
             shutdown.clone(),
         )
@@ -339,6 +340,7 @@ async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> an
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )
@@ -371,6 +373,7 @@ async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> an
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )
