@@ -39,6 +39,7 @@ mod subscribe;
 
 pub use proto::FILE_DESCRIPTOR_SET;
 pub use proto::event_store::client as wire;
+pub use streams::MAX_SUBSCRIPTIONS;
 
 use gongzhi_eventstore::SharedEventStore;
 use gongzhi_server::{CancellationToken, ServiceHost};

@@ -21,17 +21,23 @@ use crate::{EsdbConfig, Writes, read, wire};
 use gongzhi_eventstore::{Direction, ReadFrom, SharedEventStore, StreamName};
 use gongzhi_server::{Caller, CancellationToken};
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 /// Responses buffered per call before the reader waits for the client.
 const BUFFERED_RESPONSES: usize = 64;
 
+/// Live subscriptions served at once by one process. On PostgreSQL each
+/// holds a pooled connection for `LISTEN` while live; the cap keeps the
+/// pool (16) for commands, queries and the relays.
+pub const MAX_SUBSCRIPTIONS: usize = 8;
+
 pub(crate) struct StreamsGrpc {
     store: SharedEventStore,
     config: Arc<EsdbConfig>,
     shutdown: CancellationToken,
+    subscriptions: Arc<Semaphore>,
 }
 
 impl StreamsGrpc {
@@ -44,6 +50,7 @@ impl StreamsGrpc {
             store,
             config,
             shutdown,
+            subscriptions: Arc::new(Semaphore::new(MAX_SUBSCRIPTIONS)),
         }
     }
 }
@@ -142,6 +149,16 @@ impl streams_server::Streams for StreamsGrpc {
             .options
             .ok_or_else(|| invalid("a read needs options"))?;
         let (plan, form) = plan(options)?;
+        let permit = match plan {
+            Plan::Subscribe(_) => Some(self.subscriptions.clone().try_acquire_owned().map_err(
+                |_| {
+                    Status::resource_exhausted(format!(
+                        "this server already serves {MAX_SUBSCRIPTIONS} subscriptions; retry later or use another replica"
+                    ))
+                },
+            )?),
+            _ => None,
+        };
         let (tx, rx) = mpsc::channel(BUFFERED_RESPONSES);
         let reader = Reader {
             store: self.store.clone(),
@@ -172,6 +189,7 @@ impl streams_server::Streams for StreamsGrpc {
                 // The client may be gone already; nothing left to tell then.
                 let _ = reader.tx.send(Err(status)).await;
             }
+            drop(permit);
         });
         Ok(Response::new(ReceiverStream::new(rx)))
     }

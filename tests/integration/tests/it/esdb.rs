@@ -269,3 +269,79 @@ async fn discovery_answers_without_a_token() -> anyhow::Result<()> {
     anyhow::ensure!(port == served.started.esdb_addr.map(|a| u32::from(a.port())));
     served.stop().await
 }
+
+/// `gongzhi dev` serves the surface over its SQLite store: an append, then
+/// `$all` read backwards from the end finds it first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_mode_serves_the_surface_over_sqlite() -> anyhow::Result<()> {
+    use futures::StreamExt;
+    use gongzhi_cli::runtime::{DevConfig, start_dev};
+    use gongzhi_esdb::wire::streams::read_req::{Options, options};
+    use gongzhi_esdb::wire::streams::{ReadReq, read_resp};
+
+    let dir = tempfile::tempdir()?;
+    let shutdown = CancellationToken::new();
+    let dev = start_dev(
+        DevConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse()?,
+            http_listen: "127.0.0.1:0".parse()?,
+            esdb: Some(EsdbSettings {
+                listen: "127.0.0.1:0".parse()?,
+                writes: Writes::External,
+            }),
+        },
+        shutdown.clone(),
+    )
+    .await?;
+    let addr = dev
+        .started
+        .esdb_addr
+        .context("dev does not serve the surface")?;
+    let mut client = StreamsClient::connect(format!("http://{addr}")).await?;
+    let order = stream("order");
+    let written = append(
+        &mut client,
+        &dev.token,
+        append_messages(&order, "OrderPlaced", ""),
+    )
+    .await?;
+    anyhow::ensure!(
+        matches!(written, append_resp::Result::Success(_)),
+        "{written:?}"
+    );
+
+    let read = ReadReq {
+        options: Some(Options {
+            stream_option: Some(options::StreamOption::All(options::AllOptions {
+                all_option: Some(options::all_options::AllOption::End(Empty {})),
+            })),
+            read_direction: options::ReadDirection::Backwards as i32,
+            resolve_links: false,
+            count_option: Some(options::CountOption::Count(1)),
+            filter_option: Some(options::FilterOption::NoFilter(Empty {})),
+            uuid_option: None,
+            control_option: None,
+        }),
+    };
+    let mut request = tonic::Request::new(read);
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {}", dev.token).parse()?);
+    let mut responses = client.read(request).await?.into_inner();
+    let first = responses.next().await.context("no answer")??;
+    let Some(read_resp::Content::Event(event)) = first.content else {
+        anyhow::bail!("expected an event, got {first:?}");
+    };
+    let recorded = event.event.context("no recorded event")?;
+    anyhow::ensure!(recorded.stream_identifier == identifier(&order));
+    anyhow::ensure!(
+        recorded.metadata.get("content-type").map(String::as_str) == Some("application/json")
+    );
+    anyhow::ensure!(
+        responses.next().await.is_none(),
+        "more than the one event asked for"
+    );
+    shutdown.cancel();
+    dev.started.task.await?
+}
