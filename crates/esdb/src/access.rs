@@ -34,6 +34,8 @@ pub enum Refusal {
         "stream {0} belongs to a Gongzhi context: its events are written only by Gongzhi's commands, and never deleted (the record is evidence; personal data is erased by crypto-shredding)"
     )]
     OwnedStream(String),
+    #[error("stream {0} holds the deletion marks of other streams; it is written by deletes only")]
+    MetadataStream(String),
     #[error("writing needs the role {WRITER_ROLE} or city_admin")]
     MissingRole,
     #[error("event type {0:?} is in the namespace reserved for Gongzhi's own events (gongzhi.)")]
@@ -57,6 +59,9 @@ pub fn check_stream_write(
     }
     if config.owned_categories.contains(stream.category()) {
         return Err(Refusal::OwnedStream(stream.to_string()));
+    }
+    if stream.category() == crate::deletion::META_CATEGORY {
+        return Err(Refusal::MetadataStream(stream.to_string()));
     }
     if !(caller.has_role(WRITER_ROLE) || caller.is_city_wide()) {
         return Err(Refusal::MissingRole);

@@ -4,13 +4,13 @@
 //! answers retries of the same event ids with the original result.
 
 use crate::access::{self, Refusal};
+use crate::deletion;
 use crate::mapping::{CONTENT_TYPE_KEY, OCTET_STREAM, TYPE_KEY, expected_revision, uuid_from_wire};
-use crate::status::{access_denied, from_store, invalid, too_large};
+use crate::status::{access_denied, from_store, invalid, stream_deleted, too_large};
 use crate::wire::streams::{AppendReq, AppendResp, append_req, append_resp};
 use crate::{EsdbConfig, wire};
 use gongzhi_eventstore::{
-    Direction, EventData, EventMetadata, ExpectedRevision, ReadFrom, SharedEventStore, StoreError,
-    StreamName,
+    EventData, EventMetadata, ExpectedRevision, SharedEventStore, StoreError, StreamName,
 };
 use gongzhi_kernel::DistrictCode;
 use gongzhi_server::Caller;
@@ -60,20 +60,32 @@ pub(crate) async fn append(
     if events.is_empty() {
         return Err(invalid("an append needs at least one event"));
     }
-    match store
-        .read_stream(&stream, Direction::Forward, ReadFrom::Start, 1)
-        .await
-    {
-        Ok(first) => {
-            if let Some(first) = first.first() {
-                access::check_existing_stream(caller, first).map_err(refused)?;
-            }
-        }
-        Err(StoreError::StreamNotFound { .. }) => {}
-        Err(error) => return Err(from_store(&error)),
+    let ends = deletion::ends(store, &stream).await?;
+    if let Some((first, _)) = &ends {
+        access::check_existing_stream(caller, first).map_err(refused)?;
     }
+    let marks = deletion::deletion(store, &stream).await?;
+    if marks.tombstoned {
+        return Err(stream_deleted(stream.as_str()));
+    }
+    let last = ends.map(|(_, last)| last);
+    let visible = marks.visible(last);
+    // After a soft delete the stream counts as absent while revisions go on.
+    let store_expected = match (expected, last) {
+        (ExpectedRevision::NoStream, Some(last)) if visible.is_none() => {
+            ExpectedRevision::Exact(last)
+        }
+        (ExpectedRevision::StreamExists, Some(_)) if visible.is_none() => {
+            return Ok(AppendResp {
+                result: Some(append_resp::Result::WrongExpectedVersion(wrong_expected(
+                    expected, None,
+                ))),
+            });
+        }
+        _ => expected,
+    };
 
-    let result = match store.append(&stream, expected, events).await {
+    let result = match store.append(&stream, store_expected, events).await {
         Ok(result) => append_resp::Result::Success(append_resp::Success {
             current_revision_option: Some(
                 append_resp::success::CurrentRevisionOption::CurrentRevision(
@@ -87,9 +99,12 @@ pub(crate) async fn append(
                 },
             )),
         }),
-        Err(StoreError::WrongExpectedRevision {
-            expected, actual, ..
-        }) => append_resp::Result::WrongExpectedVersion(wrong_expected(expected, actual)),
+        Err(StoreError::WrongExpectedRevision { actual, .. }) => {
+            append_resp::Result::WrongExpectedVersion(wrong_expected(
+                expected,
+                marks.visible(actual),
+            ))
+        }
         Err(error) => return Err(from_store(&error)),
     };
     Ok(AppendResp {

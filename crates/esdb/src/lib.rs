@@ -4,7 +4,7 @@
 //!
 //! Served: `Streams.Read` (a stream or `$all`, forwards and backwards,
 //! bounded or as a catch-up subscription), `Streams.Append`,
-//! `Streams.Delete`/`Tombstone` (refused, see below),
+//! `Streams.Delete`/`Tombstone` (external streams only, see [`deletion`]),
 //! `ServerFeatures.GetSupportedMethods` and `Gossip.Read` (one node, the
 //! leader). Not served: `BatchAppend`, persistent subscriptions,
 //! projections, users, operations.
@@ -21,13 +21,13 @@
 //!   [`Writes::External`] is set, and then only to streams whose category no
 //!   Gongzhi context owns, with event types outside `gongzhi.`, for callers
 //!   holding [`WRITER_ROLE`] or `city_admin` ([`access`]);
-//! - deleting a stream is refused: Gongzhi's own streams are legal evidence
-//!   (erasure is crypto-shredding), and external streams cannot be deleted
-//!   yet;
+//! - deleting a stream follows the same rules as appending: never one of
+//!   Gongzhi's (the record is evidence; erasure is crypto-shredding);
 //! - a refused call changes nothing in the store.
 
 pub mod access;
 mod append;
+pub mod deletion;
 mod discovery;
 mod filter;
 pub mod mapping;

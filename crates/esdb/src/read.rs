@@ -5,9 +5,10 @@
 //! ACL hides.
 
 use crate::access::can_see;
+use crate::deletion;
 use crate::filter::EventFilter;
 use crate::mapping::{IdForm, read_event, stream_identifier};
-use crate::status::{access_denied, from_store};
+use crate::status::{access_denied, from_store, stream_deleted};
 use crate::wire::streams::{ReadResp, read_resp};
 use gongzhi_eventstore::{Direction, ReadFrom, SharedEventStore, StoreError, StreamName};
 use gongzhi_server::Caller;
@@ -74,6 +75,12 @@ pub(crate) fn stream_denied(stream: &StreamName) -> Status {
     ))
 }
 
+fn not_found(stream: &StreamName) -> read_resp::Content {
+    read_resp::Content::StreamNotFound(read_resp::StreamNotFound {
+        stream_identifier: Some(stream_identifier(stream.as_str())),
+    })
+}
+
 pub(crate) async fn read_stream(
     reader: &Reader,
     stream: &StreamName,
@@ -81,8 +88,29 @@ pub(crate) async fn read_stream(
     start: ReadFrom,
     count: u64,
 ) -> Result<(), Stop> {
+    let marks = deletion::deletion(&reader.store, stream).await?;
+    if marks.tombstoned {
+        return Err(stream_deleted(stream.as_str()).into());
+    }
+    let truncate_before = marks.truncate_before;
+    if truncate_before > 0 {
+        let last = deletion::ends(&reader.store, stream)
+            .await?
+            .map(|(_, last)| last);
+        if marks.visible(last).is_none() {
+            return reader.send(not_found(stream)).await;
+        }
+    }
     let mut remaining = count;
-    let mut from = start;
+    let mut from = match (direction, start) {
+        (Direction::Forward, ReadFrom::Start) if truncate_before > 0 => {
+            ReadFrom::Revision(truncate_before)
+        }
+        (Direction::Forward, ReadFrom::Revision(revision)) => {
+            ReadFrom::Revision(revision.max(truncate_before))
+        }
+        _ => start,
+    };
     let mut first_page = true;
     while remaining > 0 {
         let page_size = usize::try_from(remaining).unwrap_or(PAGE).min(PAGE);
@@ -93,17 +121,16 @@ pub(crate) async fn read_stream(
         {
             Ok(page) => page,
             Err(StoreError::StreamNotFound { .. }) if first_page => {
-                let not_found = read_resp::StreamNotFound {
-                    stream_identifier: Some(stream_identifier(stream.as_str())),
-                };
-                return reader
-                    .send(read_resp::Content::StreamNotFound(not_found))
-                    .await;
+                return reader.send(not_found(stream)).await;
             }
             Err(error) => return Err(from_store(&error).into()),
         };
         first_page = false;
         for event in &page {
+            if event.revision < truncate_before {
+                // Backwards past a soft delete: the rest is deleted.
+                return Ok(());
+            }
             if !can_see(&reader.caller, event) {
                 return Err(stream_denied(stream).into());
             }

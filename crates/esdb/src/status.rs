@@ -25,6 +25,23 @@ pub(crate) fn too_large(message: impl Into<String>) -> Status {
     )
 }
 
+/// `FAILED_PRECONDITION` with `exception: stream-deleted`, which clients
+/// report as a deleted resource.
+pub(crate) fn stream_deleted(stream: &str) -> Status {
+    with_exception(
+        Status::failed_precondition(format!("stream {stream} is deleted for good (tombstoned)")),
+        "stream-deleted",
+    )
+}
+
+/// A delete whose expected revision did not hold.
+pub(crate) fn wrong_expected_version(message: impl Into<String>) -> Status {
+    with_exception(
+        Status::failed_precondition(message),
+        "wrong-expected-version",
+    )
+}
+
 fn with_exception(mut status: Status, exception: &'static str) -> Status {
     status
         .metadata_mut()

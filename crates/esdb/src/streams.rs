@@ -3,22 +3,21 @@
 //! in a task per call that writes into the response stream; it ends when
 //! the read is done, the client goes away, or the server shuts down.
 
-use crate::access::Refusal;
 use crate::append::stream_name;
 use crate::filter::EventFilter;
 use crate::mapping::IdForm;
 use crate::read::{AllStart, Reader, Stop};
-use crate::status::{access_denied, invalid};
+use crate::status::invalid;
 use crate::subscribe::{self, Target};
 use crate::wire::streams::read_req::options::{
     self as read_options, CountOption, StreamOption, all_options, stream_options, uuid_option,
 };
 use crate::wire::streams::{
     AppendReq, AppendResp, DeleteReq, DeleteResp, ReadReq, ReadResp, TombstoneReq, TombstoneResp,
-    streams_server,
+    delete_resp, streams_server, tombstone_resp,
 };
-use crate::{EsdbConfig, Writes, read, wire};
-use gongzhi_eventstore::{Direction, ReadFrom, SharedEventStore, StreamName};
+use crate::{EsdbConfig, deletion, read};
+use gongzhi_eventstore::{Direction, ExpectedRevision, ReadFrom, SharedEventStore, StreamName};
 use gongzhi_server::{Caller, CancellationToken};
 use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
@@ -205,33 +204,57 @@ impl streams_server::Streams for StreamsGrpc {
     }
 
     async fn delete(&self, request: Request<DeleteReq>) -> Result<Response<DeleteResp>, Status> {
-        let options = request.into_inner().options;
-        Err(self.refuse_delete(options.and_then(|o| o.stream_identifier)))
+        use crate::wire::streams::delete_req::options::ExpectedStreamRevision as Wire;
+        let caller = caller(&request)?;
+        let options = request
+            .into_inner()
+            .options
+            .ok_or_else(|| invalid("a delete needs options"))?;
+        let stream = stream_name(options.stream_identifier.as_ref())?;
+        let expected = match options.expected_stream_revision {
+            Some(Wire::Revision(revision)) => ExpectedRevision::Exact(revision),
+            Some(Wire::NoStream(_)) => ExpectedRevision::NoStream,
+            Some(Wire::StreamExists(_)) => ExpectedRevision::StreamExists,
+            Some(Wire::Any(_)) | None => ExpectedRevision::Any,
+        };
+        let position =
+            deletion::delete(&self.store, &self.config, &caller, &stream, expected, false).await?;
+        Ok(Response::new(DeleteResp {
+            position_option: Some(delete_resp::PositionOption::Position(
+                delete_resp::Position {
+                    commit_position: position,
+                    prepare_position: position,
+                },
+            )),
+        }))
     }
 
     async fn tombstone(
         &self,
         request: Request<TombstoneReq>,
     ) -> Result<Response<TombstoneResp>, Status> {
-        let options = request.into_inner().options;
-        Err(self.refuse_delete(options.and_then(|o| o.stream_identifier)))
-    }
-}
-
-impl StreamsGrpc {
-    /// Deleting is refused: Gongzhi's streams are evidence, and deletion of
-    /// external streams is not implemented.
-    fn refuse_delete(&self, identifier: Option<wire::StreamIdentifier>) -> Status {
-        if self.config.writes == Writes::Off {
-            return access_denied(Refusal::ReadOnly.to_string());
-        }
-        let stream = match stream_name(identifier.as_ref()) {
-            Ok(stream) => stream,
-            Err(status) => return status,
+        use crate::wire::streams::tombstone_req::options::ExpectedStreamRevision as Wire;
+        let caller = caller(&request)?;
+        let options = request
+            .into_inner()
+            .options
+            .ok_or_else(|| invalid("a tombstone needs options"))?;
+        let stream = stream_name(options.stream_identifier.as_ref())?;
+        let expected = match options.expected_stream_revision {
+            Some(Wire::Revision(revision)) => ExpectedRevision::Exact(revision),
+            Some(Wire::NoStream(_)) => ExpectedRevision::NoStream,
+            Some(Wire::StreamExists(_)) => ExpectedRevision::StreamExists,
+            Some(Wire::Any(_)) | None => ExpectedRevision::Any,
         };
-        if self.config.owned_categories.contains(stream.category()) {
-            return access_denied(Refusal::OwnedStream(stream.to_string()).to_string());
-        }
-        Status::unimplemented("deleting external streams is not supported")
+        let position =
+            deletion::delete(&self.store, &self.config, &caller, &stream, expected, true).await?;
+        Ok(Response::new(TombstoneResp {
+            position_option: Some(tombstone_resp::PositionOption::Position(
+                tombstone_resp::Position {
+                    commit_position: position,
+                    prepare_position: position,
+                },
+            )),
+        }))
     }
 }

@@ -11,9 +11,10 @@
 //! resubscribe elsewhere from their last position).
 
 use crate::access::can_see;
+use crate::deletion;
 use crate::filter::EventFilter;
 use crate::read::{AllStart, PAGE, Reader, Stop, stream_denied};
-use crate::status::from_store;
+use crate::status::{from_store, stream_deleted};
 use crate::wire::streams::read_resp;
 use futures::StreamExt;
 use gongzhi_eventstore::{Direction, ReadFrom, RecordedEvent, StoreError, StreamName};
@@ -174,8 +175,13 @@ async fn starting_point(reader: &Reader, target: Target) -> Result<(u64, Deliver
         }
         Target::Stream { stream, start } => {
             check_stream_visible(reader, &stream).await?;
+            let marks = deletion::deletion(&reader.store, &stream).await?;
+            if marks.tombstoned {
+                return Err(stream_deleted(stream.as_str()).into());
+            }
+            let deleted_up_to = marks.truncate_before.checked_sub(1);
             let (after, after_revision) = match start {
-                ReadFrom::Start => (0, None),
+                ReadFrom::Start => (0, deleted_up_to),
                 ReadFrom::End => (head().await?, None),
                 ReadFrom::Revision(revision) => {
                     let at = reader
@@ -185,7 +191,7 @@ async fn starting_point(reader: &Reader, target: Target) -> Result<(u64, Deliver
                     match at {
                         Ok(events) => match events.first() {
                             Some(event) if event.revision == revision => {
-                                (event.position, Some(revision))
+                                (event.position, Some(revision).max(deleted_up_to))
                             }
                             _ => (head().await?, Some(revision)),
                         },

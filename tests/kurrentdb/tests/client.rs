@@ -7,9 +7,9 @@
 mod support;
 
 use kurrentdb::{
-    AppendToStreamOptions, Client, CurrentRevision, EventData, ReadAllOptions, ReadStreamOptions,
-    ResolvedEvent, StreamPosition, StreamState, SubscribeToAllOptions, SubscribeToStreamOptions,
-    Subscription, SubscriptionEvent,
+    AppendToStreamOptions, Client, CurrentRevision, DeleteStreamOptions, EventData, ReadAllOptions,
+    ReadStreamOptions, ResolvedEvent, StreamPosition, StreamState, SubscribeToAllOptions,
+    SubscribeToStreamOptions, Subscription, SubscriptionEvent, TombstoneStreamOptions,
 };
 use support::{PATIENCE, Server, TestResult, WRITER_ROLE, Writes, stream};
 
@@ -428,5 +428,99 @@ async fn other_districts_and_missing_tokens_see_nothing() -> TestResult {
         matches!(refused, Err(kurrentdb::Error::AccessDenied)),
         "{refused:?}"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_hides_a_stream_and_a_tombstone_ends_it() -> TestResult {
+    let server = Server::start(Writes::External)?;
+    let client = writer(&server)?;
+    let read = |name: String| {
+        let client = client.clone();
+        async move {
+            collect(
+                client
+                    .read_stream(name.as_str(), &ReadStreamOptions::default())
+                    .await?,
+            )
+            .await
+        }
+    };
+
+    let soft = stream("order");
+    append(
+        &client,
+        &soft,
+        StreamState::NoStream,
+        vec![event("Placed", 0)?, event("Paid", 1)?],
+    )
+    .await?;
+    client
+        .delete_stream(
+            soft.as_str(),
+            &DeleteStreamOptions::default().stream_state(StreamState::StreamRevision(1)),
+        )
+        .await?;
+    assert!(matches!(
+        read(soft.clone()).await,
+        Err(kurrentdb::Error::ResourceNotFound)
+    ));
+    // Deleted, so "no stream" holds again; revisions go on where they were.
+    let again = append(
+        &client,
+        &soft,
+        StreamState::NoStream,
+        vec![event("Placed", 2)?],
+    )
+    .await?;
+    assert_eq!(again.next_expected_version, 2);
+    assert_eq!(revisions(&read(soft.clone()).await?), [2]);
+    let backwards = ReadStreamOptions::default()
+        .backwards()
+        .position(StreamPosition::End);
+    let backwards = collect(client.read_stream(soft.as_str(), &backwards).await?).await?;
+    assert_eq!(revisions(&backwards), [2]);
+
+    let hard = stream("order");
+    append(
+        &client,
+        &hard,
+        StreamState::NoStream,
+        vec![event("Placed", 0)?],
+    )
+    .await?;
+    client
+        .tombstone_stream(hard.as_str(), &TombstoneStreamOptions::default())
+        .await?;
+    assert!(matches!(
+        read(hard.clone()).await,
+        Err(kurrentdb::Error::ResourceDeleted)
+    ));
+    let refused = append(&client, &hard, StreamState::Any, vec![event("Paid", 1)?]).await;
+    assert!(
+        matches!(refused, Err(kurrentdb::Error::ResourceDeleted)),
+        "{refused:?}"
+    );
+
+    let admin = server.client(&[WRITER_ROLE, "city_admin"], &[])?;
+    let owned = admin
+        .tombstone_stream(
+            stream("resident").as_str(),
+            &TombstoneStreamOptions::default(),
+        )
+        .await;
+    assert!(
+        matches!(owned, Err(kurrentdb::Error::AccessDenied)),
+        "{owned:?}"
+    );
+    let neighbour = server.client(&[WRITER_ROLE], &[OTHER_DISTRICT])?;
+    let foreign = neighbour
+        .delete_stream(soft.as_str(), &DeleteStreamOptions::default())
+        .await;
+    assert!(
+        matches!(foreign, Err(kurrentdb::Error::AccessDenied)),
+        "{foreign:?}"
+    );
+    assert_eq!(revisions(&read(soft).await?), [2]);
     Ok(())
 }

@@ -192,34 +192,37 @@ async fn refused_writes_leave_the_store_unchanged() -> anyhow::Result<()> {
         anyhow::ensure!(served.head().await? == head, "a refused append wrote");
     }
 
-    let delete = DeleteReq {
-        options: Some(delete_req::Options {
-            stream_identifier: identifier(&stream("resident")),
-            expected_stream_revision: Some(delete_req::options::ExpectedStreamRevision::Any(
-                Empty {},
-            )),
-        }),
-    };
-    let mut request = tonic::Request::new(delete);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {writer}").parse()?);
-    assert_denied(client.delete(request).await)?;
-    let tombstone = TombstoneReq {
-        options: Some(tombstone_req::Options {
-            stream_identifier: identifier(&order),
-            expected_stream_revision: None,
-        }),
-    };
-    let mut request = tonic::Request::new(tombstone);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {writer}").parse()?);
-    let unsupported = client.tombstone(request).await;
-    anyhow::ensure!(
-        matches!(&unsupported, Err(status) if status.code() == tonic::Code::Unimplemented),
-        "{unsupported:?}"
-    );
+    let deletes = [
+        (&writer, stream("resident")),
+        (&reader, order.clone()),
+        (&neighbour, order.clone()),
+    ];
+    for (token, target) in deletes {
+        let delete = DeleteReq {
+            options: Some(delete_req::Options {
+                stream_identifier: identifier(&target),
+                expected_stream_revision: Some(delete_req::options::ExpectedStreamRevision::Any(
+                    Empty {},
+                )),
+            }),
+        };
+        let mut request = tonic::Request::new(delete);
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse()?);
+        assert_denied(client.delete(request).await)?;
+        let tombstone = TombstoneReq {
+            options: Some(tombstone_req::Options {
+                stream_identifier: identifier(&target),
+                expected_stream_revision: None,
+            }),
+        };
+        let mut request = tonic::Request::new(tombstone);
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse()?);
+        assert_denied(client.tombstone(request).await)?;
+    }
     anyhow::ensure!(served.head().await? == head, "a refused delete wrote");
     served.stop().await
 }
