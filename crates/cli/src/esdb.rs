@@ -48,6 +48,23 @@ pub fn owned_categories() -> BTreeSet<String> {
     .collect()
 }
 
+/// [`spawn`] when `settings` asks for the surface.
+pub async fn spawn_if_asked(
+    tasks: &mut JoinSet<()>,
+    settings: Option<EsdbSettings>,
+    store: SharedEventStore,
+    auth: AuthConfig,
+    drain_timeout: Duration,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Option<SocketAddr>> {
+    match settings {
+        Some(settings) => Ok(Some(
+            spawn(tasks, settings, store, auth, drain_timeout, shutdown).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
 /// Binds the surface and serves it in `tasks` until shutdown (then it
 /// drains like the main host); a failure of its server stops the process.
 pub async fn spawn(

@@ -111,20 +111,15 @@ pub async fn start_dev(
         &shutdown,
     )
     .await?;
-    let esdb_addr = match config.esdb {
-        Some(settings) => Some(
-            crate::esdb::spawn(
-                &mut tasks,
-                settings,
-                store.clone(),
-                auth.clone(),
-                Duration::from_secs(10),
-                &shutdown,
-            )
-            .await?,
-        ),
-        None => None,
-    };
+    let esdb_addr = crate::esdb::spawn_if_asked(
+        &mut tasks,
+        config.esdb,
+        store.clone(),
+        auth.clone(),
+        Duration::from_secs(10),
+        &shutdown,
+    )
+    .await?;
     let stats = delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
     MetricsSampler::new(store.clone(), Vec::new(), hosted.projections.clone(), stats)
         .spawn(&mut tasks, shutdown.clone())
@@ -251,20 +246,15 @@ pub async fn start_serve_with(
         &shutdown,
     )
     .await?;
-    let esdb_addr = match config.esdb {
-        Some(settings) => Some(
-            crate::esdb::spawn(
-                &mut tasks,
-                settings,
-                store.clone(),
-                AuthConfig::new(config.jwt_secret.clone()),
-                config.drain_timeout,
-                &shutdown,
-            )
-            .await?,
-        ),
-        None => None,
-    };
+    let esdb_addr = crate::esdb::spawn_if_asked(
+        &mut tasks,
+        config.esdb,
+        store.clone(),
+        AuthConfig::new(config.jwt_secret.clone()),
+        config.drain_timeout,
+        &shutdown,
+    )
+    .await?;
     let mut relays = Vec::new();
     for context in &hosted.contexts {
         let mut relay_config = RelayConfig::for_context(context);
