@@ -169,6 +169,8 @@ pub fn decode_parts(headers: &HeaderMap, payload: &[u8]) -> Result<RecordedEvent
         tracestate: optional(headers, TRACESTATE).map(str::to_owned),
         schema_version: parsed::<u32>(headers, SCHEMA_VERSION)?,
         request_id: optional(headers, REQUEST_ID).map(str::to_owned),
+        // Only Gongzhi's protobuf events are relayed.
+        content_type: None,
     };
     let stream_raw = required(headers, SUBJECT)?;
     let time_raw = required(headers, TIME)?;

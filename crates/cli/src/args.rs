@@ -57,7 +57,28 @@ pub struct DevArgs {
     #[arg(long, env = "GONGZHI_HTTP_LISTEN", default_value = "127.0.0.1:50052")]
     pub http_listen: SocketAddr,
     #[command(flatten)]
+    pub esdb: EsdbArgs,
+    #[command(flatten)]
     pub telemetry: TelemetryArgs,
+}
+
+/// The EventStoreDB/KurrentDB-compatible gRPC surface (docs/eventstoredb.md).
+#[derive(Debug, Args)]
+pub struct EsdbArgs {
+    /// Where the EventStoreDB/KurrentDB-compatible surface listens (e.g.
+    /// 0.0.0.0:2113, EventStoreDB's port); off unless set.
+    #[arg(long, env = "GONGZHI_ESDB_LISTEN")]
+    pub esdb_listen: Option<SocketAddr>,
+    /// What its clients may write: off (read-only) or external (appends to
+    /// streams no Gongzhi context owns, by callers with role eventstore_writer or city_admin).
+    #[arg(long, env = "GONGZHI_ESDB_WRITES", value_enum, default_value_t = EsdbWrites::Off)]
+    pub esdb_writes: EsdbWrites,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EsdbWrites {
+    Off,
+    External,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +122,8 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u8).range(1..=5)
     )]
     pub stream_replicas: u8,
+    #[command(flatten)]
+    pub esdb: EsdbArgs,
     #[command(flatten)]
     pub telemetry: TelemetryArgs,
 }

@@ -6,6 +6,7 @@ pub mod args;
 pub mod bench;
 pub mod city;
 pub mod commands;
+pub mod esdb;
 pub mod http;
 pub mod runtime;
 pub mod services;

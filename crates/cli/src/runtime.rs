@@ -4,6 +4,7 @@
 
 use crate::args::ServiceName;
 use crate::commands::delivery;
+use crate::esdb::EsdbSettings;
 use crate::services::{ALL, ServiceDeps, host_services, needs_vault};
 use anyhow::Context;
 use gongzhi_bus::{BusTopology, Relay, RelayConfig};
@@ -24,6 +25,8 @@ const DEV_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
 pub struct Started {
     pub addr: SocketAddr,
+    /// Where the EventStoreDB surface listens, when it was asked for.
+    pub esdb_addr: Option<SocketAddr>,
     /// Where HTTP listens: `/metrics`, and Open311 where grids is hosted.
     pub http_addr: SocketAddr,
     pub store: SharedEventStore,
@@ -43,6 +46,7 @@ pub struct DevConfig {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     pub http_listen: SocketAddr,
+    pub esdb: Option<EsdbSettings>,
 }
 
 pub async fn start_dev(
@@ -107,6 +111,15 @@ pub async fn start_dev(
         &shutdown,
     )
     .await?;
+    let esdb_addr = crate::esdb::spawn_if_asked(
+        &mut tasks,
+        config.esdb,
+        store.clone(),
+        auth.clone(),
+        Duration::from_secs(10),
+        &shutdown,
+    )
+    .await?;
     let stats = delivery::spawn_in_process(&mut tasks, &store, &hosted.projections, &shutdown);
     MetricsSampler::new(store.clone(), Vec::new(), hosted.projections.clone(), stats)
         .spawn(&mut tasks, shutdown.clone())
@@ -115,6 +128,7 @@ pub async fn start_dev(
     Ok(DevStarted {
         started: Started {
             addr,
+            esdb_addr,
             http_addr,
             store,
             projections: hosted.projections,
@@ -141,6 +155,8 @@ pub struct ServeConfig {
     pub consumer_prefix: String,
     /// Copies of each JetStream stream in the NATS cluster (1 to 5).
     pub stream_replicas: usize,
+    /// The EventStoreDB surface, off when `None`.
+    pub esdb: Option<EsdbSettings>,
 }
 
 /// What tests replace when starting a service: the clock (production: the
@@ -226,6 +242,15 @@ pub async fn start_serve_with(
         &shutdown,
     )
     .await?;
+    let esdb_addr = crate::esdb::spawn_if_asked(
+        &mut tasks,
+        config.esdb,
+        store.clone(),
+        AuthConfig::new(config.jwt_secret.clone()),
+        config.drain_timeout,
+        &shutdown,
+    )
+    .await?;
     let mut relays = Vec::new();
     let fatal = Fatal::default();
     for context in &hosted.contexts {
@@ -259,6 +284,7 @@ pub async fn start_serve_with(
     let task = tokio::spawn(serve_then_drain(host, tasks, shutdown, fatal));
     Ok(Started {
         addr,
+        esdb_addr,
         http_addr,
         store,
         projections: hosted.projections,

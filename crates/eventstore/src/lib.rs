@@ -69,6 +69,16 @@ pub trait EventStore: Send + Sync + 'static {
         max_count: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError>;
 
+    /// Reads `$all` backward: up to `max_count` events with position strictly
+    /// less than `before`, that match `filter`, newest first. `u64::MAX`
+    /// reads from the end.
+    async fn read_all_backward(
+        &self,
+        before: u64,
+        filter: &AllFilter,
+        max_count: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
     /// Finds a stored event by id, wherever it is. Command handlers use it to
     /// answer a retried `request_id` with the original receipt.
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError>;

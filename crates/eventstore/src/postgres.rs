@@ -94,6 +94,42 @@ impl PostgresEventStore {
         })
     }
 
+    /// `$all` beyond `bound` (exclusive) in `direction`, filtered.
+    async fn read_all_in(
+        &self,
+        direction: Direction,
+        bound: u64,
+        filter: &AllFilter,
+        max_count: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let patterns: Vec<String> = filter
+            .event_type_prefixes
+            .iter()
+            .map(|p| like_prefix_pattern(p))
+            .collect();
+        let (condition, order) = match direction {
+            Direction::Forward => ("position > $1", "ORDER BY position ASC"),
+            Direction::Backward => ("position < $1", "ORDER BY position DESC"),
+        };
+        let sql = format!(
+            "{SELECT_EVENT} WHERE {condition} \
+             AND (cardinality($2::text[]) = 0 OR category = ANY($2)) \
+             AND (cardinality($3::text[]) = 0 OR event_type LIKE ANY($3)) \
+             {order} LIMIT $4"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(to_stored(bound))
+            .bind(&filter.categories)
+            .bind(&patterns)
+            .bind(limit(max_count))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_pg_error)?;
+        rows.iter()
+            .map(|row| decode(row, &self.upcasters))
+            .collect()
+    }
+
     async fn stream_exists(&self, stream: &StreamName) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT revision FROM eventstore.streams WHERE stream_name = $1 AND revision >= 0",
@@ -199,28 +235,19 @@ impl EventStore for PostgresEventStore {
         filter: &AllFilter,
         max_count: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let patterns: Vec<String> = filter
-            .event_type_prefixes
-            .iter()
-            .map(|p| like_prefix_pattern(p))
-            .collect();
-        let sql = format!(
-            "{SELECT_EVENT} WHERE position > $1 \
-             AND (cardinality($2::text[]) = 0 OR category = ANY($2)) \
-             AND (cardinality($3::text[]) = 0 OR event_type LIKE ANY($3)) \
-             ORDER BY position ASC LIMIT $4"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(to_stored(after))
-            .bind(&filter.categories)
-            .bind(&patterns)
-            .bind(limit(max_count))
-            .fetch_all(&self.pool)
+        self.read_all_in(Direction::Forward, after, filter, max_count)
             .await
-            .map_err(map_pg_error)?;
-        rows.iter()
-            .map(|row| decode(row, &self.upcasters))
-            .collect()
+    }
+
+    #[tracing::instrument(name = "eventstore.read_all_backward", skip_all, fields(db.system = "postgresql", before))]
+    async fn read_all_backward(
+        &self,
+        before: u64,
+        filter: &AllFilter,
+        max_count: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.read_all_in(Direction::Backward, before, filter, max_count)
+            .await
     }
 
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError> {

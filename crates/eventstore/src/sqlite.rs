@@ -118,6 +118,40 @@ impl SqliteEventStore {
         self.head.send_replace(head);
         Ok(())
     }
+
+    /// `$all` beyond `bound` (exclusive) in `direction`, filtered.
+    async fn read_all_in(
+        &self,
+        direction: Direction,
+        bound: u64,
+        filter: &AllFilter,
+        max_count: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let (condition, order) = match direction {
+            Direction::Forward => ("position > ?1", "ORDER BY position ASC"),
+            Direction::Backward => ("position < ?1", "ORDER BY position DESC"),
+        };
+        // substr/length compare characters, so the prefix test is exact
+        // (LIKE would be case-insensitive and GLOB would need escaping).
+        let sql = format!(
+            "{SELECT_EVENT} WHERE {condition} \
+             AND (json_array_length(?2) = 0 OR category IN (SELECT value FROM json_each(?2))) \
+             AND (json_array_length(?3) = 0 OR EXISTS (SELECT 1 FROM json_each(?3) AS p \
+                  WHERE substr(event_type, 1, length(p.value)) = p.value)) \
+             {order} LIMIT ?4"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(to_stored(bound))
+            .bind(json_list(&filter.categories)?)
+            .bind(json_list(&filter.event_type_prefixes)?)
+            .bind(limit(max_count))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        rows.iter()
+            .map(|row| decode(row, &self.upcasters))
+            .collect()
+    }
 }
 
 fn decode(row: &SqliteRow, upcasters: &Upcasters) -> Result<RecordedEvent, StoreError> {
@@ -247,26 +281,19 @@ impl EventStore for SqliteEventStore {
         filter: &AllFilter,
         max_count: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        // substr/length compare characters, so the prefix test is exact
-        // (LIKE would be case-insensitive and GLOB would need escaping).
-        let sql = format!(
-            "{SELECT_EVENT} WHERE position > ?1 \
-             AND (json_array_length(?2) = 0 OR category IN (SELECT value FROM json_each(?2))) \
-             AND (json_array_length(?3) = 0 OR EXISTS (SELECT 1 FROM json_each(?3) AS p \
-                  WHERE substr(event_type, 1, length(p.value)) = p.value)) \
-             ORDER BY position ASC LIMIT ?4"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(to_stored(after))
-            .bind(json_list(&filter.categories)?)
-            .bind(json_list(&filter.event_type_prefixes)?)
-            .bind(limit(max_count))
-            .fetch_all(&self.pool)
+        self.read_all_in(Direction::Forward, after, filter, max_count)
             .await
-            .map_err(StoreError::from_sqlx)?;
-        rows.iter()
-            .map(|row| decode(row, &self.upcasters))
-            .collect()
+    }
+
+    #[tracing::instrument(name = "eventstore.read_all_backward", skip_all, fields(db.system = "sqlite", before))]
+    async fn read_all_backward(
+        &self,
+        before: u64,
+        filter: &AllFilter,
+        max_count: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.read_all_in(Direction::Backward, before, filter, max_count)
+            .await
     }
 
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError> {

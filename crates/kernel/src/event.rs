@@ -25,6 +25,11 @@ pub struct EventMetadata {
     pub schema_version: u32,
     /// The client `request_id` of the command, for idempotent retries.
     pub request_id: Option<String>,
+    /// Media type of the payload when it is not the protobuf message named
+    /// by the event type: events that EventStoreDB clients appended to
+    /// streams no Gongzhi context owns (`application/json`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 impl EventMetadata {
@@ -38,6 +43,7 @@ impl EventMetadata {
             tracestate: None,
             schema_version: CURRENT_SCHEMA_VERSION,
             request_id: None,
+            content_type: None,
         }
     }
 }

@@ -99,6 +99,8 @@ pub enum AuthError {
     Missing,
     #[error("authorization header must be \"Bearer <token>\"")]
     NotBearer,
+    #[error("basic credentials must be base64 of \"<user>:<token>\"")]
+    BadBasic,
     #[error("bearer token has expired")]
     Expired,
     #[error("bearer token is invalid: {0}")]
@@ -113,6 +115,7 @@ pub enum AuthError {
 pub enum AuthErrorKind {
     Missing,
     NotBearer,
+    BadBasic,
     Expired,
     Invalid,
     BadDistrict,
@@ -124,6 +127,7 @@ impl AuthError {
         match self {
             Self::Missing => AuthErrorKind::Missing,
             Self::NotBearer => AuthErrorKind::NotBearer,
+            Self::BadBasic => AuthErrorKind::BadBasic,
             Self::Expired => AuthErrorKind::Expired,
             Self::Invalid(_) => AuthErrorKind::Invalid,
             Self::BadDistrict(_) => AuthErrorKind::BadDistrict,
@@ -168,6 +172,27 @@ impl TokenVerifier {
             return Err(AuthError::NotBearer);
         }
         self.verify(token.trim())
+    }
+
+    /// Verifies an `authorization` header that is either `Bearer <token>` or
+    /// `Basic base64(<user>:<token>)`: clients that only speak user and
+    /// password (EventStoreDB's) pass the token as the password; the user
+    /// name is not checked, the token's subject is who calls.
+    pub fn verify_bearer_or_basic(&self, header: Option<&str>) -> Result<Caller, AuthError> {
+        let header = header.ok_or(AuthError::Missing)?;
+        let Some((scheme, credentials)) = header.trim().split_once(' ') else {
+            return Err(AuthError::NotBearer);
+        };
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return self.verify_header(Some(header));
+        }
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(credentials.trim())
+            .map_err(|_| AuthError::BadBasic)?;
+        let decoded = String::from_utf8(decoded).map_err(|_| AuthError::BadBasic)?;
+        let (_user, token) = decoded.split_once(':').ok_or(AuthError::BadBasic)?;
+        self.verify(token)
     }
 
     pub fn verify(&self, token: &str) -> Result<Caller, AuthError> {
@@ -293,6 +318,45 @@ mod tests {
                 "{header:?}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn basic_credentials_carry_the_token_as_password() -> Result<(), AuthError> {
+        use base64::Engine;
+        let (issuer, verifier) = pair("s3cret");
+        let token = issuer.issue(&alice(), Duration::from_secs(60))?;
+        let basic = |raw: &str| {
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(raw)
+            )
+        };
+        let header = basic(&format!("anyone:{token}"));
+        assert_eq!(verifier.verify_bearer_or_basic(Some(&header))?, alice());
+        let bearer = format!("Bearer {token}");
+        assert_eq!(verifier.verify_bearer_or_basic(Some(&bearer))?, alice());
+        let cases = [
+            (None, AuthErrorKind::Missing),
+            (Some(basic("no-colon")), AuthErrorKind::BadBasic),
+            (Some("Basic !!!".to_owned()), AuthErrorKind::BadBasic),
+            (Some(basic("admin:changeit")), AuthErrorKind::Invalid),
+        ];
+        for (header, expected) in cases {
+            let kind = verifier
+                .verify_bearer_or_basic(header.as_deref())
+                .err()
+                .map(|e| e.kind());
+            assert_eq!(kind, Some(expected), "{header:?}");
+        }
+        // Plain services keep refusing Basic.
+        assert_eq!(
+            verifier
+                .verify_header(Some(&header))
+                .err()
+                .map(|e| e.kind()),
+            Some(AuthErrorKind::NotBearer)
+        );
         Ok(())
     }
 

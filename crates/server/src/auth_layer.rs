@@ -1,6 +1,8 @@
 //! Tower layer that admits a request only with a valid bearer token and puts
-//! the verified [`Caller`] in its extensions; health and reflection pass
-//! without one. Refusals are `Unauthenticated` with a message saying why.
+//! the verified [`Caller`] in its extensions; health, reflection and the
+//! host's public services pass without one. A host may also accept the token
+//! as the password of Basic credentials. Refusals are `Unauthenticated` with
+//! a message saying why.
 
 use crate::auth::{Caller, TokenVerifier};
 use crate::error::ApiError;
@@ -10,15 +12,26 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower::{Layer, Service};
 
+/// Who the layer admits without a token, and which credentials it reads.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AuthPolicy {
+    /// Path prefixes (`/pkg.Service/`) reachable without a token.
+    pub public_prefixes: Vec<String>,
+    /// Accept `Basic base64(<user>:<token>)` besides `Bearer <token>`.
+    pub accept_basic: bool,
+}
+
 #[derive(Clone)]
 pub(crate) struct AuthLayer {
     verifier: Arc<TokenVerifier>,
+    policy: Arc<AuthPolicy>,
 }
 
 impl AuthLayer {
-    pub(crate) fn new(verifier: TokenVerifier) -> Self {
+    pub(crate) fn new(verifier: TokenVerifier, policy: AuthPolicy) -> Self {
         Self {
             verifier: Arc::new(verifier),
+            policy: Arc::new(policy),
         }
     }
 }
@@ -30,6 +43,7 @@ impl<S> Layer<S> for AuthLayer {
         AuthService {
             inner,
             verifier: self.verifier.clone(),
+            policy: self.policy.clone(),
         }
     }
 }
@@ -38,6 +52,7 @@ impl<S> Layer<S> for AuthLayer {
 pub(crate) struct AuthService<S> {
     inner: S,
     verifier: Arc<TokenVerifier>,
+    policy: Arc<AuthPolicy>,
 }
 
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for AuthService<S>
@@ -56,14 +71,25 @@ where
     }
 
     fn call(&mut self, mut request: http::Request<ReqBody>) -> Self::Future {
-        if is_public(request.uri().path()) {
+        let path = request.uri().path();
+        let public_service = self
+            .policy
+            .public_prefixes
+            .iter()
+            .any(|prefix| path.starts_with(prefix.as_str()));
+        if is_public(path) || public_service {
             return self.inner.call(request).boxed();
         }
         let header = request
             .headers()
             .get(http::header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok());
-        match self.verifier.verify_header(header) {
+        let verified = if self.policy.accept_basic {
+            self.verifier.verify_bearer_or_basic(header)
+        } else {
+            self.verifier.verify_header(header)
+        };
+        match verified {
             Ok(caller) => {
                 tracing::Span::current().record("enduser.id", caller.subject.as_str());
                 request.extensions_mut().insert::<Caller>(caller);

@@ -73,6 +73,7 @@ impl CommandContext {
             tracestate,
             schema_version: CURRENT_SCHEMA_VERSION,
             request_id: Some(self.request_id.clone()),
+            content_type: None,
         }
     }
 

@@ -4,15 +4,17 @@
 //! - serves the added services plus `grpc.health.v1.Health` and reflection
 //!   (v1 and v1alpha, from [`gongzhi_proto::FILE_DESCRIPTOR_SET`]); each added
 //!   service and the overall `""` report SERVING once serving starts;
-//! - every business call needs a valid bearer token (health and reflection do
-//!   not) and runs in a server span that continues the caller's W3C trace;
+//! - every business call needs a valid bearer token (health, reflection and
+//!   services added with [`ServiceHost::add_public_service`] do not; a host
+//!   may take the token as a Basic password too) and runs in a server span
+//!   that continues the caller's W3C trace;
 //! - [`ServiceHost::serve`] returns after its shutdown token is cancelled: all
 //!   services turn NOT_SERVING, new business calls are refused with
 //!   `Unavailable`, in-flight calls finish (bounded by `drain_timeout`), then
 //!   the listener closes and connections are closed.
 
 use crate::auth::{AuthConfig, TokenVerifier};
-use crate::auth_layer::AuthLayer;
+use crate::auth_layer::{AuthLayer, AuthPolicy};
 use crate::drain::{DrainLayer, DrainState};
 use crate::trace_layer::TraceLayer;
 use std::convert::Infallible;
@@ -78,6 +80,9 @@ pub struct ServiceHost {
     routes: RoutesBuilder,
     /// `(label for logs, full gRPC service name)`.
     services: Vec<(&'static str, &'static str)>,
+    auth_policy: AuthPolicy,
+    /// Descriptor sets for reflection besides Gongzhi's own.
+    descriptor_sets: Vec<&'static [u8]>,
     listener: Option<TcpListener>,
 }
 
@@ -87,8 +92,42 @@ impl ServiceHost {
             config,
             routes: Routes::builder(),
             services: Vec::new(),
+            auth_policy: AuthPolicy::default(),
+            descriptor_sets: Vec::new(),
             listener: None,
         }
+    }
+
+    /// Adds a service every caller may reach without a token, like health:
+    /// for discovery calls that protocols make before presenting credentials.
+    pub fn add_public_service<S>(mut self, name: &'static str, service: S) -> Self
+    where
+        S: tower::Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>
+            + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.auth_policy
+            .public_prefixes
+            .push(format!("/{}/", S::NAME));
+        self.add_service(name, service)
+    }
+
+    /// Also accepts the bearer token as the password of Basic credentials,
+    /// for clients that only speak user and password.
+    pub fn accept_basic_credentials(mut self) -> Self {
+        self.auth_policy.accept_basic = true;
+        self
+    }
+
+    /// Registers the descriptors of services that are not in `proto/`, so
+    /// reflection describes them too.
+    pub fn with_descriptor_set(mut self, encoded: &'static [u8]) -> Self {
+        self.descriptor_sets.push(encoded);
+        self
     }
 
     /// Adds a tonic service. `name` labels it in logs; health and reflection
@@ -147,15 +186,18 @@ impl ServiceHost {
             .routes
             .routes()
             .add_service(health_service)
-            .add_service(reflection(&grpc_names).build_v1()?)
-            .add_service(reflection(&grpc_names).build_v1alpha()?);
+            .add_service(reflection(&grpc_names, &self.descriptor_sets).build_v1()?)
+            .add_service(reflection(&grpc_names, &self.descriptor_sets).build_v1alpha()?);
         set_status(&health, &grpc_names, ServingStatus::Serving).await;
 
         let drain = DrainState::new();
         let layers = tower::ServiceBuilder::new()
             .layer(TraceLayer::default())
             .layer(DrainLayer::new(drain.clone()))
-            .layer(AuthLayer::new(TokenVerifier::new(&self.config.auth)));
+            .layer(AuthLayer::new(
+                TokenVerifier::new(&self.config.auth),
+                self.auth_policy.clone(),
+            ));
         let stop_accepting = CancellationToken::new();
         let server = tonic::transport::Server::builder()
             .layer(layers)
@@ -204,8 +246,15 @@ impl ServiceHost {
     }
 }
 
-fn reflection<'a>(grpc_names: &[&'static str]) -> tonic_reflection::server::Builder<'a> {
-    let mut builder = tonic_reflection::server::Builder::configure()
+fn reflection<'a>(
+    grpc_names: &[&'static str],
+    descriptor_sets: &[&'static [u8]],
+) -> tonic_reflection::server::Builder<'a> {
+    let mut builder = tonic_reflection::server::Builder::configure();
+    for encoded in descriptor_sets {
+        builder = builder.register_encoded_file_descriptor_set(encoded);
+    }
+    let mut builder = builder
         .register_encoded_file_descriptor_set(gongzhi_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         // Both versions' descriptors in both builders, since both names are listed.

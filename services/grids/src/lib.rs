@@ -31,6 +31,13 @@ use std::time::Duration;
 /// Bounded context name, as in `gongzhi.grids.v1.*` and NATS subjects.
 pub const CONTEXT: &str = "grids";
 
+/// The stream categories this context's deciders write. Nothing else
+/// writes them (the EventStoreDB surface refuses to).
+pub const STREAM_CATEGORIES: &[&str] = &[
+    app::grid_map::GRID_CATEGORY,
+    domain::case::CASE_STREAM_CATEGORY,
+];
+
 pub struct GridsDeps {
     pub store: SharedEventStore,
     pub read_models: ReadModelDb,

@@ -19,6 +19,10 @@ use std::time::Duration;
 /// Bounded context name, as in `gongzhi.platform.v1.*` and NATS subjects.
 pub const CONTEXT: &str = "platform";
 
+/// The stream categories this context's deciders write. Nothing else
+/// writes them (the EventStoreDB surface refuses to).
+pub const STREAM_CATEGORIES: &[&str] = &[app::notices::NOTICE_CATEGORY];
+
 pub struct PlatformDeps {
     pub store: SharedEventStore,
     pub read_models: ReadModelDb,

@@ -23,6 +23,13 @@ use std::time::Duration;
 /// Bounded context name, as in `gongzhi.ppp.v1.*` and NATS subjects.
 pub const CONTEXT: &str = "ppp";
 
+/// The stream categories this context's deciders write. Nothing else
+/// writes them (the EventStoreDB surface refuses to).
+pub const STREAM_CATEGORIES: &[&str] = &[
+    app::portfolio::PORTFOLIO_CATEGORY,
+    app::projects::PROJECT_CATEGORY,
+];
+
 pub struct PppDeps {
     pub store: SharedEventStore,
     pub read_models: ReadModelDb,

@@ -26,6 +26,15 @@ use std::time::Duration;
 /// Bounded context name, as in `gongzhi.procurement.v1.*` and NATS subjects.
 pub const CONTEXT: &str = "procurement";
 
+/// The stream categories this context's deciders write. Nothing else
+/// writes them (the EventStoreDB surface refuses to).
+pub const STREAM_CATEGORIES: &[&str] = &[
+    app::PROVIDER_CATEGORY,
+    app::CATALOGUE_CATEGORY,
+    app::PURCHASE_CATEGORY,
+    app::VENTURE_CATEGORY,
+];
+
 pub struct ProcurementDeps {
     pub store: SharedEventStore,
     pub read_models: ReadModelDb,

@@ -25,6 +25,18 @@ use std::time::Duration;
 /// Bounded context name, as in `gongzhi.property.v1.*` and NATS subjects.
 pub const CONTEXT: &str = "property";
 
+/// The stream categories this context's deciders write. Nothing else
+/// writes them (the EventStoreDB surface refuses to).
+pub const STREAM_CATEGORIES: &[&str] = &[
+    app::ESTATE_CATEGORY,
+    app::ASSEMBLY_CATEGORY,
+    app::COMMITTEE_CATEGORY,
+    app::MANAGEMENT_CATEGORY,
+    app::FEE_CATEGORY,
+    app::FUND_CATEGORY,
+    app::DISPUTE_CATEGORY,
+];
+
 pub struct PropertyDeps {
     pub store: SharedEventStore,
     pub read_models: ReadModelDb,

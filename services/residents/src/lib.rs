@@ -31,6 +31,22 @@ use std::time::Duration;
 /// Bounded context name, as in `gongzhi.residents.v1.*` and NATS subjects.
 pub const CONTEXT: &str = "residents";
 
+/// The stream categories this context's deciders write. Nothing else
+/// writes them (the EventStoreDB surface refuses to).
+pub const STREAM_CATEGORIES: &[&str] = &[
+    app::RESIDENT_CATEGORY,
+    app::claim::CLAIM_CATEGORY,
+    app::households::HOUSEHOLD_CATEGORY,
+    app::elections::ELECTION_CATEGORY,
+    app::wishes::WISH_CATEGORY,
+    app::ratings::RATING_CATEGORY,
+    app::meetings::MEETING_CATEGORY,
+    app::proposals::PROPOSAL_CATEGORY,
+    app::volunteering::ACTIVITY_CATEGORY,
+    app::volunteering::POINTS_CATEGORY,
+    app::volunteering::REWARD_CATEGORY,
+];
+
 pub struct ResidentsDeps {
     pub store: SharedEventStore,
     pub read_models: ReadModelDb,

@@ -76,6 +76,7 @@ async fn measure(config: &BenchConfig, database: &BenchDatabase) -> anyhow::Resu
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
             stream_replicas: 1,
+            esdb: None,
         },
         shutdown.clone(),
     )

@@ -14,12 +14,18 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
             data_dir: args.data_dir.clone(),
             listen: args.listen,
             http_listen: args.http_listen,
+            esdb: crate::esdb::EsdbSettings::from_args(&args.esdb),
         },
         shutdown,
     )
     .await?;
     let addr = dev.started.addr;
     println!("gongzhi dev: every service on {addr} (grpc, plaintext HTTP/2, health + reflection)");
+    if let Some(esdb) = dev.started.esdb_addr {
+        println!(
+            "  eventstoredb: kurrentdb://dev:<token>@{esdb}?tls=false (KurrentDB/EventStoreDB clients)"
+        );
+    }
     let http = dev.started.http_addr;
     println!("  open311: http://{http}/open311/v2/services.json");
     println!("  metrics: http://{http}/metrics");

@@ -37,9 +37,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         drain_timeout: Duration::from_secs(args.drain_seconds),
         consumer_prefix: label.to_owned(),
         stream_replicas: usize::from(args.stream_replicas),
+        esdb: crate::esdb::EsdbSettings::from_args(&args.esdb),
     };
     let started = start_serve(config, shutdown).await?;
-    tracing::info!(addr = %started.addr, service = label, "serving");
+    tracing::info!(addr = %started.addr, esdb = ?started.esdb_addr, service = label, "serving");
     let result = started.task.await;
     telemetry.shutdown().await;
     result?

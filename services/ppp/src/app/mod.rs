@@ -8,8 +8,8 @@ mod consultation;
 mod error;
 mod export;
 mod measure;
-mod portfolio;
-mod projects;
+pub(crate) mod portfolio;
+pub(crate) mod projects;
 pub mod queries;
 
 pub use consultation::Consultation;

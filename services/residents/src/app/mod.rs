@@ -3,14 +3,14 @@
 //! opening and masking personal data for the caller. No gRPC types here.
 
 mod changes;
-mod claim;
+pub(crate) mod claim;
 pub mod config;
 pub mod elections;
 pub mod electorate;
 mod error;
 #[cfg(test)]
 pub(crate) mod fixture;
-mod households;
+pub(crate) mod households;
 pub mod meetings;
 pub mod participation;
 pub mod proposals;

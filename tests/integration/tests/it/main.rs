@@ -7,6 +7,7 @@ mod support;
 mod bench;
 mod consumer;
 mod dead_letters;
+mod esdb;
 mod federation;
 mod grids;
 mod metrics;

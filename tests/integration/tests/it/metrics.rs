@@ -74,6 +74,7 @@ async fn a_scrape_shows_every_metric_the_runbook_names() -> anyhow::Result<()> {
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix,
             stream_replicas: 1,
+            esdb: None,
         },
         shutdown.clone(),
     )

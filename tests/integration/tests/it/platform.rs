@@ -58,6 +58,7 @@ impl Platform {
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
                 stream_replicas,
+                esdb: None,
             },
             shutdown.clone(),
         )
@@ -362,6 +363,7 @@ async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> an
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )
@@ -394,6 +396,7 @@ async fn the_embedded_mode_reads_its_own_writes_without_nats_or_postgres() -> an
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )

@@ -90,6 +90,7 @@ impl Procurement {
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix,
                 stream_replicas: 1,
+                esdb: None,
             },
             ServeOverrides {
                 clock: Some(Arc::new(clock.clone())),

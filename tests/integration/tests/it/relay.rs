@@ -294,6 +294,44 @@ async fn relay_publishes_every_event_once_with_cloudevents_headers() -> anyhow::
     relay.stop().await
 }
 
+/// Events that EventStoreDB clients appended to streams of their own (type
+/// outside `gongzhi.`, JSON payload) sit in `$all` between Gongzhi's: the
+/// relay passes over them and publishes the rest in order.
+#[tokio::test]
+async fn relay_passes_over_events_appended_by_eventstoredb_clients() -> anyhow::Result<()> {
+    let (_db, store) = pg_store().await?;
+    let topology = BusTopology::with_prefix(&unique_prefix());
+    let jetstream = jetstream::new(connect(&shared_nats_url()).await?);
+    append_events(&store, 0, 2).await?;
+    let mut external = EventMetadata::new(Some(DistrictCode::parse("500108")?), "external");
+    external.content_type = Some("application/json".to_owned());
+    store
+        .append(
+            &StreamName::new("order", Uuid::new_v4())?,
+            ExpectedRevision::NoStream,
+            vec![EventData {
+                event_id: Uuid::new_v4(),
+                event_type: "OrderPlaced".to_owned(),
+                payload: br#"{"total":12}"#.to_vec(),
+                metadata: external,
+            }],
+        )
+        .await?;
+    append_events(&store, 2, 4).await?;
+
+    let mut relay = RunningRelay::spawn(&store, &jetstream, relay_config(&topology));
+    relay.reached(store.head_position().await?).await?;
+    let ours: Vec<RecordedEvent> = all_events(&store)
+        .await?
+        .into_iter()
+        .filter(|event| event.event_type == EVENT_TYPE)
+        .collect();
+    ensure!(ours.len() == 4);
+    let messages = read_stream(&jetstream, &topology.context_stream_name(CONTEXT)).await?;
+    assert_exactly_once_in_order(&messages, &ours)?;
+    relay.stop().await
+}
+
 #[tokio::test]
 async fn relay_loses_and_duplicates_nothing_when_nats_goes_down_mid_load() -> anyhow::Result<()> {
     const TOTAL: u32 = 600;

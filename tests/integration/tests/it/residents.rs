@@ -73,6 +73,7 @@ impl Residents {
                 drain_timeout: Duration::from_secs(5),
                 consumer_prefix: prefix.clone(),
                 stream_replicas: 1,
+                esdb: None,
             },
             overrides,
             shutdown.clone(),

@@ -101,6 +101,7 @@ macro_rules! contract_tests {
                 reads::reads_forward_backward_from_revision_and_from_end,
                 reads::unknown_stream_is_not_found,
                 reads::read_all_filters_by_category_and_event_type_prefix,
+                reads::read_all_backward_reads_newest_first_before_a_position,
                 reads::find_event_locates_an_event_by_id,
                 reads::checkpoints_start_at_zero_and_persist,
                 subscriptions::catches_up_then_receives_live_events,

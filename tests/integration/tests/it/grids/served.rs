@@ -51,6 +51,7 @@ async fn a_reported_case_is_read_back_through_nats() -> anyhow::Result<()> {
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix,
             stream_replicas: 1,
+            esdb: None,
         },
         shutdown.clone(),
     )

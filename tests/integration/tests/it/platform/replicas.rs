@@ -32,6 +32,7 @@ fn config(database_url: &str, prefix: &str) -> anyhow::Result<ServeConfig> {
         // The same durable consumers for both, as replicas of one Deployment.
         consumer_prefix: prefix.to_owned(),
         stream_replicas: 1,
+        esdb: None,
     })
 }
 

@@ -31,6 +31,7 @@ fn config(database_url: String, prefix: &str) -> anyhow::Result<ServeConfig> {
         drain_timeout: Duration::from_secs(5),
         consumer_prefix: prefix.to_owned(),
         stream_replicas: 1,
+        esdb: None,
     })
 }
 

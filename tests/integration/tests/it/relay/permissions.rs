@@ -91,6 +91,7 @@ async fn subscribers_read_but_cannot_write_into_or_break_the_bus() -> anyhow::Re
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
             stream_replicas: 1,
+            esdb: None,
         },
         shutdown.clone(),
     )

@@ -13,6 +13,7 @@ async fn the_embedded_mode_registers_and_reads_back() -> anyhow::Result<()> {
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )

@@ -691,6 +691,7 @@ async fn the_embedded_mode_keeps_meetings_and_elections_in_sqlite() -> anyhow::R
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )

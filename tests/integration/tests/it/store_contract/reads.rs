@@ -120,6 +120,53 @@ pub async fn read_all_filters_by_category_and_event_type_prefix(
     Ok(())
 }
 
+pub async fn read_all_backward_reads_newest_first_before_a_position(
+    store: Arc<dyn EventStore>,
+) -> anyhow::Result<()> {
+    let start = store.head_position().await?;
+    let resident = new_stream("resident")?;
+    let grid = new_stream("grid")?;
+    store
+        .append(&resident, ExpectedRevision::NoStream, events(3)?)
+        .await?;
+    store
+        .append(
+            &grid,
+            ExpectedRevision::NoStream,
+            vec![event("gongzhi.grids.v1.GridDrawn")?],
+        )
+        .await?;
+    let forward = store.read_all(start, &AllFilter::everything(), 100).await?;
+    let positions = |events: &[gongzhi_eventstore::RecordedEvent]| -> Vec<u64> {
+        events.iter().map(|e| e.position).collect()
+    };
+    let mut newest_first = positions(&forward);
+    newest_first.reverse();
+
+    let from_end = store
+        .read_all_backward(u64::MAX, &AllFilter::everything(), 4)
+        .await?;
+    ensure!(positions(&from_end) == newest_first);
+    let before_last = store
+        .read_all_backward(newest_first[0], &AllFilter::everything(), 2)
+        .await?;
+    ensure!(positions(&before_last) == newest_first[1..3]);
+    let residents = store
+        .read_all_backward(u64::MAX, &AllFilter::categories(["resident"]), 10)
+        .await?;
+    ensure!(residents.iter().take(3).all(|e| e.stream == resident));
+    ensure!(positions(&residents[..3]) == newest_first[1..]);
+    let grids = AllFilter::everything().with_event_type_prefix("gongzhi.grids.");
+    ensure!(positions(&store.read_all_backward(u64::MAX, &grids, 1).await?) == newest_first[..1]);
+    ensure!(
+        store
+            .read_all_backward(1, &AllFilter::everything(), 10)
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
 pub async fn find_event_locates_an_event_by_id(store: Arc<dyn EventStore>) -> anyhow::Result<()> {
     let stream = new_stream("resident")?;
     let batch = events(2)?;

@@ -47,6 +47,7 @@ async fn start_both() -> anyhow::Result<Residents> {
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
             stream_replicas: 1,
+            esdb: None,
         },
         shutdown.clone(),
     )
@@ -461,6 +462,7 @@ async fn the_embedded_mode_opens_the_case_too() -> anyhow::Result<()> {
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )

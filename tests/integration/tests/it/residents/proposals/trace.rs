@@ -51,6 +51,7 @@ async fn a_complaint_and_its_grid_case_form_one_trace() -> anyhow::Result<()> {
         drain_timeout: Duration::from_secs(5),
         consumer_prefix: prefix.clone(),
         stream_replicas: 1,
+        esdb: None,
     };
     let master_key = MasterKey::generate()?.expose_base64();
     let residents = start_serve(

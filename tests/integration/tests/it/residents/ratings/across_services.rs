@@ -40,6 +40,7 @@ async fn start_residents_and_grids() -> anyhow::Result<Residents> {
             drain_timeout: Duration::from_secs(5),
             consumer_prefix: prefix.clone(),
             stream_replicas: 1,
+            esdb: None,
         },
         shutdown.clone(),
     )
@@ -308,6 +309,7 @@ async fn the_same_hop_works_in_process_in_the_embedded_mode() -> anyhow::Result<
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
             http_listen: "127.0.0.1:0".parse()?,
+            esdb: None,
         },
         shutdown.clone(),
     )
