@@ -6,7 +6,7 @@
 use crate::command::validate_request_id;
 use crate::error::{ApiError, FieldViolation};
 use gongzhi_divisions::Divisions;
-use gongzhi_kernel::DistrictCode;
+use gongzhi_kernel::{DistrictCode, SocialCreditCode};
 use std::fmt::Display;
 use uuid::Uuid;
 
@@ -45,6 +45,13 @@ impl Violations {
     /// A district that exists in the national division table.
     pub fn district(&mut self, raw: &str) -> Option<DistrictCode> {
         self.check("district", Divisions::embedded().district_code(raw))
+    }
+
+    /// A unified social credit code (GB 32100), its check character
+    /// verified; the canonical uppercase text.
+    pub fn social_credit_code(&mut self, field: &str, raw: &str) -> Option<String> {
+        self.check(field, SocialCreditCode::parse(raw.trim()))
+            .map(|code| code.as_str().to_owned())
     }
 
     pub fn uuid(&mut self, field: &str, raw: &str) -> Option<Uuid> {
@@ -93,6 +100,14 @@ mod tests {
         assert_eq!(v.text("body", "a\u{0}b", 10), None);
         assert_eq!(v.optional_text("note", "", 10), Some(String::new()));
         assert_eq!(v.uuid("id", "nope"), None);
+        assert_eq!(
+            v.social_credit_code("company_id", " 91350100m000100y43 "),
+            Some("91350100M000100Y43".to_owned())
+        );
+        assert_eq!(
+            v.social_credit_code("partner_id", "91350100M000100Y44"),
+            None
+        );
         let fields: Vec<String> = match v.finish() {
             Err(error) => error
                 .field_violations()
@@ -103,7 +118,15 @@ mod tests {
         };
         assert_eq!(
             fields,
-            vec!["request_id", "district", "name", "title", "body", "id"]
+            vec![
+                "request_id",
+                "district",
+                "name",
+                "title",
+                "body",
+                "id",
+                "partner_id"
+            ]
         );
     }
 }

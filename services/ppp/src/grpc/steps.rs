@@ -106,11 +106,7 @@ pub fn approve(approved_by: String, now: Now) -> Option<Build> {
 pub fn prequalify(v: &mut Violations, r: &pb::PrequalifyBiddersRequest) -> Option<Build> {
     let mut bidders = Vec::new();
     for (n, b) in r.bidders.iter().enumerate() {
-        let id = v.text(
-            &format!("bidders[{n}].bidder_id"),
-            &b.bidder_id,
-            NAME_MAX_CHARS,
-        );
+        let id = v.social_credit_code(&format!("bidders[{n}].bidder_id"), &b.bidder_id);
         let name = v.text(&format!("bidders[{n}].name"), &b.name, NAME_MAX_CHARS);
         if let (Some(bidder_id), Some(name)) = (id, name) {
             bidders.push(Bid {
@@ -131,7 +127,7 @@ pub fn prequalify(v: &mut Violations, r: &pb::PrequalifyBiddersRequest) -> Optio
 }
 
 pub fn receive_bid(v: &mut Violations, r: &pb::ReceiveBidRequest, now: Now) -> Option<Build> {
-    let bidder_id = v.text("bidder_id", &r.bidder_id, NAME_MAX_CHARS);
+    let bidder_id = v.social_credit_code("bidder_id", &r.bidder_id);
     let amount = positive_fen(v, "amount_fen", r.amount_fen);
     let (bidder_id, amount) = (bidder_id?, amount?);
     Some(Box::new(move |district| ProjectCommand::ReceiveBid {
@@ -143,7 +139,7 @@ pub fn receive_bid(v: &mut Violations, r: &pb::ReceiveBidRequest, now: Now) -> O
 }
 
 pub fn negotiate(v: &mut Violations, r: &pb::RecordNegotiationRequest) -> Option<Build> {
-    let bidder_id = v.text("bidder_id", &r.bidder_id, NAME_MAX_CHARS);
+    let bidder_id = v.social_credit_code("bidder_id", &r.bidder_id);
     let summary = v.text("summary", &r.summary, TEXT_MAX_CHARS);
     let (bidder_id, summary) = (bidder_id?, summary?);
     Some(Box::new(move |district| ProjectCommand::Negotiate {
@@ -154,7 +150,7 @@ pub fn negotiate(v: &mut Violations, r: &pb::RecordNegotiationRequest) -> Option
 }
 
 pub fn sign(v: &mut Violations, r: &pb::SignContractRequest, now: Now) -> Option<Build> {
-    let partner_id = v.text("partner_id", &r.partner_id, NAME_MAX_CHARS);
+    let partner_id = v.social_credit_code("partner_id", &r.partner_id);
     let value = positive_fen(v, "contract_value_fen", r.contract_value_fen);
     let schedule = super::validate::schedule(v, &r.schedule);
     let kpis = super::validate::kpis(v, &r.kpis);
@@ -178,7 +174,7 @@ pub fn establish_company(
     r: &pb::EstablishProjectCompanyRequest,
     now: Now,
 ) -> Option<Build> {
-    let company_id = v.text("company_id", &r.company_id, NAME_MAX_CHARS);
+    let company_id = v.social_credit_code("company_id", &r.company_id);
     let on = date(v, "established_on", &r.established_on, now.today);
     let (company_id, on) = (company_id?, on?);
     Some(Box::new(move |district| ProjectCommand::EstablishCompany {

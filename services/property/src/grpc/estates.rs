@@ -96,7 +96,7 @@ impl pb::estate_service_server::EstateService for EstateGrpc {
             v.add("community", "must be a 12-digit community code");
         }
         let name = v.text("name", &r.name, NAME_MAX_CHARS);
-        let developer = v.id("developer_id", &r.developer_id);
+        let developer = v.social_credit_code("developer_id", &r.developer_id);
         v.finish()?;
         let (Some(district), Some(name), Some(developer)) = (district, name, developer) else {
             return Err(incomplete());

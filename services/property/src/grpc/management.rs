@@ -72,7 +72,7 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let company = v.id("company_id", &r.company_id);
+        let company = v.social_credit_code("company_id", &r.company_id);
         let terms = v.terms("terms", r.terms.as_ref());
         let signed_on = v.optional_date("signed_on", &r.signed_on);
         let (context, district, estate_id) =
@@ -101,7 +101,7 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
         let caller = Caller::from_request(&request)?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let company = v.id("company_id", &r.company_id);
+        let company = v.social_credit_code("company_id", &r.company_id);
         let terms = v.terms("terms", r.terms.as_ref());
         let vote = v.vote("vote", r.vote.as_ref());
         let signed_on = v.optional_date("signed_on", &r.signed_on);
@@ -317,7 +317,7 @@ impl pb::management_service_server::ManagementService for ManagementGrpc {
         let r = request.into_inner();
         let mut v = Violations::default();
         let district = v.district(&r.district);
-        let company = v.id("company_id", &r.company_id);
+        let company = v.social_credit_code("company_id", &r.company_id);
         v.finish()?;
         let (Some(district), Some(company_id)) = (district, company) else {
             return Err(incomplete());

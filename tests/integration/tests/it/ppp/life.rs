@@ -53,10 +53,11 @@ async fn a_project_lives_from_identification_to_handover_and_no_gate_is_skipped(
             request_id: "early-prequalify".into(),
             district: DISTRICT.into(),
             project_id: id.clone(),
-            bidders: (0..3)
-                .map(|n| pb::Bidder {
-                    bidder_id: format!("b{n}"),
-                    name: format!("b{n}"),
+            bidders: ["91500108MA5U1AAA1U", "91500108MA5U1BBB2W"]
+                .iter()
+                .map(|id| pb::Bidder {
+                    bidder_id: (*id).into(),
+                    name: format!("bidder {id}"),
                     qualified: true
                 })
                 .collect(),

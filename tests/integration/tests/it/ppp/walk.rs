@@ -114,10 +114,10 @@ impl Walk {
     pub async fn procure(&self, ppp: &mut impl Api) -> anyhow::Result<()> {
         let walk = self;
         let bidders = [
-            "91500108MA5U1AAA1A",
-            "91500108MA5U1BBB2B",
-            "91500108MA5U1CCC3C",
-            "91500108MA5U1DDD4D",
+            "91500108MA5U1AAA1U",
+            "91500108MA5U1BBB2W",
+            "91500108MA5U1CCC3X",
+            "91500108MA5U1DDD4Y",
         ];
         step!(
             walk,
@@ -213,7 +213,7 @@ impl Walk {
                 request_id: walk.id("company"),
                 district: DISTRICT.into(),
                 project_id: walk.project_id.clone(),
-                company_id: "91500108MA5U9SPV9X".into(),
+                company_id: "91500108MA5U9PCW9E".into(),
                 established_on: "2027-03-01".into(),
             }
         )?;
