@@ -11,6 +11,7 @@ mod measure;
 pub(crate) mod portfolio;
 pub(crate) mod projects;
 pub mod queries;
+mod withdraw;
 
 pub use consultation::Consultation;
 pub use error::AppError;

@@ -20,11 +20,17 @@
 //!
 //! A command of another stage is refused: no stage is skipped and none
 //! revisited. Every command acts in the project's own district.
+//!
+//! Withdrawal: until its contract is signed (identification, preparation,
+//! procurement without a partner) a project can be withdrawn with a reason;
+//! it then stays in the withdrawn stage, where every command is refused.
+//! Freeing its portfolio reservation is the application's second step.
 
 mod command;
 mod decide;
 mod error;
 mod state;
+mod withdraw;
 
 pub use command::{Bid, Identification, ProjectCommand, Settlement, Signing};
 pub use decide::Project;
@@ -53,6 +59,7 @@ gongzhi_kernel::proto_events! {
         PerformanceTested(PerformanceTested),
         AssetTransferred(AssetTransferred),
         FinalEvaluated(FinalEvaluated),
+        Withdrawn(ProjectWithdrawn),
     }
 }
 
@@ -61,3 +68,5 @@ pub use pb::ProjectStage;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod withdraw_tests;

@@ -7,7 +7,7 @@ use super::convert::{period, project, receipt};
 use super::errors::app_error;
 use super::steps::{self, Build, Now};
 use super::targets::{identification, read_target, split, target};
-use super::validate::{positive_fen, score};
+use super::validate::{TEXT_MAX_CHARS, positive_fen, score};
 use crate::app::{IdentifyProject, PppApp};
 use gongzhi_proto::gongzhi::ppp::v1 as pb;
 use gongzhi_server::{ApiError, Caller, Violations};
@@ -433,6 +433,28 @@ impl pb::project_service_server::ProjectService for ProjectGrpc {
         let receipt = self.run_step(caller, ids, v, build).await?;
         Ok(Response::new(pb::EvaluateFinalResponse {
             receipt: Some(receipt),
+        }))
+    }
+
+    async fn withdraw_project(
+        &self,
+        request: Request<pb::WithdrawProjectRequest>,
+    ) -> Result<Response<pb::WithdrawProjectResponse>, Status> {
+        let (caller, r) = split(request)?;
+        let mut v = Violations::default();
+        let reason = v.text("reason", &r.reason, TEXT_MAX_CHARS);
+        let (context, district, project_id) =
+            target(caller, (&r.request_id, &r.district, &r.project_id), v)?;
+        let Some(reason) = reason else {
+            return Err(ApiError::invalid_argument(Vec::new()).into());
+        };
+        let written = self
+            .app
+            .withdraw_project(&context, &district, project_id, reason)
+            .await
+            .map_err(app_error)?;
+        Ok(Response::new(pb::WithdrawProjectResponse {
+            receipt: Some(receipt(&written)),
         }))
     }
 

@@ -346,10 +346,30 @@ fn release_body(context: &mut Context, published: &PublishedEvent) -> Option<(Va
                 "milestones": [milestone("final-evaluation", "final evaluation", "reporting", true, &day(&e.evaluated_on), format!("score {}: {}", e.score, e.summary))],
             })),
         ),
+        ProjectEvent::Withdrawn(e) => withdrawn(e, &at),
         // Bids and negotiations stay unpublished until the award; other
         // stage changes show in the milestones.
         ProjectEvent::StageAdvanced(_)
         | ProjectEvent::BidReceived(_)
         | ProjectEvent::NegotiationRecorded(_) => return None,
     })
+}
+
+/// A project that reached procurement had a published tender, which the
+/// withdrawal cancels; before that only the plan is updated and the tender
+/// that never opened is marked withdrawn. The reason goes in a milestone.
+fn withdrawn(e: &pb::ProjectWithdrawn, at: &str) -> (Value, Value) {
+    let tendered = e.from_stage == pb::ProjectStage::Procurement as i32;
+    let (tag, status) = if tendered {
+        ("tenderCancellation", "cancelled")
+    } else {
+        ("planningUpdate", "withdrawn")
+    };
+    (
+        json!([tag]),
+        json!({
+            "planning": {"milestones": [milestone("withdrawal", "project withdrawn", "approval", true, at, e.reason.clone())]},
+            "tender": {"id": "tender-1", "status": status},
+        }),
+    )
 }

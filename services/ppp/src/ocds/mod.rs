@@ -11,7 +11,10 @@
 //! affordability, consultation, approval, evaluations, performance test,
 //! asset transfer), risk allocation and KPIs (agreed metrics), financing,
 //! each settled period's KPI observations and payment, and performance
-//! failures. Amounts are in yuan (JSON numbers, from fen).
+//! failures. Amounts are in yuan (JSON numbers, from fen). A withdrawal
+//! is a `tenderCancellation` (tender `cancelled`) once the tender was
+//! published in procurement, before that a `planningUpdate` (tender
+//! `withdrawn`), with the reason in a `withdrawal` milestone.
 
 mod build;
 

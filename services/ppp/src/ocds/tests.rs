@@ -204,13 +204,12 @@ fn life() -> Vec<ProjectEvent> {
     ]
 }
 
-#[test]
-fn every_kind_of_release_validates_and_merges_into_one_record() {
+fn published(events: Vec<ProjectEvent>) -> Vec<PublishedEvent> {
     let start = Utc
         .with_ymd_and_hms(2027, 1, 1, 0, 0, 0)
         .single()
         .expect("time");
-    let events: Vec<PublishedEvent> = life()
+    events
         .into_iter()
         .enumerate()
         .map(|(n, event)| PublishedEvent {
@@ -218,11 +217,11 @@ fn every_kind_of_release_validates_and_merges_into_one_record() {
             revision: n as u64,
             recorded_at: start + chrono::TimeDelta::days(n as i64),
         })
-        .collect();
-    let published = releases(ID, &events);
-    // Bids, negotiations and stage changes other than into procurement are
-    // not published on their own.
-    assert_eq!(published.len(), events.len() - 4);
+        .collect()
+}
+
+/// The release package and record package, each checked against its schema.
+fn validated(published: &[serde_json::Value]) -> (serde_json::Value, serde_json::Value) {
     let publisher = Publisher {
         name: "财政局".into(),
         scheme: String::new(),
@@ -234,14 +233,14 @@ fn every_kind_of_release_validates_and_merges_into_one_record() {
         "2037-01-02T00:00:00Z",
         &publisher,
         &[],
-        published.clone(),
+        published.to_vec(),
     );
     let record = record_package(
         "https://data.gongzhi.example/ocds/ppp/record.json",
         uri,
         "2037-01-02T00:00:00Z",
         &publisher,
-        &published,
+        published,
     );
     let validators = OcdsValidators::new().expect("schemas");
     assert_eq!(
@@ -249,6 +248,17 @@ fn every_kind_of_release_validates_and_merges_into_one_record() {
         Vec::<String>::new()
     );
     assert_eq!(validators.record_package(&record), Vec::<String>::new());
+    (package, record)
+}
+
+#[test]
+fn every_kind_of_release_validates_and_merges_into_one_record() {
+    let events = published(life());
+    let published = releases(ID, &events);
+    // Bids, negotiations and stage changes other than into procurement are
+    // not published on their own.
+    assert_eq!(published.len(), events.len() - 4);
+    let (_, record) = validated(&published);
     let compiled = &record["records"][0]["compiledRelease"];
     let failures = compiled["contracts"][0]["implementation"]["performanceFailures"]
         .as_array()
@@ -258,5 +268,56 @@ fn every_kind_of_release_validates_and_merges_into_one_record() {
     assert_eq!(
         compiled["planning"]["milestones"].as_array().map(Vec::len),
         Some(5)
+    );
+}
+
+/// The life up to (not including) the event at `until`, then withdrawn
+/// from `from`.
+fn withdrawn_after(until: usize, from: pb::ProjectStage) -> Vec<ProjectEvent> {
+    let mut events: Vec<ProjectEvent> = life().into_iter().take(until).collect();
+    events.push(ProjectEvent::Withdrawn(pb::ProjectWithdrawn {
+        project_id: ID.into(),
+        district: D.into(),
+        from_stage: from as i32,
+        reason: "site needed for flood works".into(),
+        withdrawn_at: "2027-03-01T00:00:00Z".into(),
+    }));
+    events
+}
+
+#[test]
+fn a_withdrawal_in_procurement_cancels_the_published_tender() {
+    // Through prequalification, before any bid.
+    let events = published(withdrawn_after(9, pb::ProjectStage::Procurement));
+    let published = releases(ID, &events);
+    let last = published.last().expect("withdrawal release");
+    assert_eq!(last["tag"], serde_json::json!(["tenderCancellation"]));
+    assert_eq!(last["tender"]["status"], "cancelled");
+    let (_, record) = validated(&published);
+    let compiled = &record["records"][0]["compiledRelease"];
+    assert_eq!(compiled["tender"]["status"], "cancelled");
+    assert_eq!(compiled["tender"]["numberOfTenderers"], 1);
+    let milestones = compiled["planning"]["milestones"]
+        .as_array()
+        .expect("milestones");
+    assert!(
+        milestones
+            .iter()
+            .any(|m| m["id"] == "withdrawal" && m["description"] == "site needed for flood works")
+    );
+}
+
+#[test]
+fn a_withdrawal_before_procurement_updates_the_plan() {
+    // Identified and evaluated, still in identification.
+    let events = published(withdrawn_after(3, pb::ProjectStage::Identification));
+    let published = releases(ID, &events);
+    let last = published.last().expect("withdrawal release");
+    assert_eq!(last["tag"], serde_json::json!(["planningUpdate"]));
+    assert_eq!(last["tender"]["status"], "withdrawn");
+    let (_, record) = validated(&published);
+    assert_eq!(
+        record["records"][0]["compiledRelease"]["tender"]["status"],
+        "withdrawn"
     );
 }

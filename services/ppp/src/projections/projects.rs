@@ -180,6 +180,17 @@ impl Projection for ProjectsProjection {
                 )
                 .await?;
             }
+            ProjectEvent::Withdrawn(e) => {
+                let withdrawn = crate::domain::project::ProjectStage::Withdrawn as i32;
+                update(
+                    connection,
+                    &e.project_id,
+                    position,
+                    "stage = $3",
+                    &[i64::from(withdrawn)],
+                )
+                .await?;
+            }
             // Steps that change nothing this read model shows.
             ProjectEvent::PlanSubmitted(_)
             | ProjectEvent::BidReceived(_)

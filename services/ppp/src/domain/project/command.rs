@@ -158,4 +158,10 @@ pub enum ProjectCommand {
         summary: String,
         on: NaiveDate,
     },
+    /// Abandons the project before its contract is signed.
+    Withdraw {
+        district: DistrictCode,
+        reason: String,
+        at: DateTime<Utc>,
+    },
 }

@@ -14,7 +14,7 @@ use gongzhi_proto::gongzhi::ppp::v1 as pb;
 
 pub struct Project;
 
-fn time(at: DateTime<Utc>) -> String {
+pub(super) fn time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -22,7 +22,7 @@ fn date(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-fn required(field: &'static str, value: &str) -> Result<(), ProjectError> {
+pub(super) fn required(field: &'static str, value: &str) -> Result<(), ProjectError> {
     if value.trim().is_empty() {
         return Err(ProjectError::Required { field });
     }
@@ -175,6 +175,10 @@ fn gate(facts: &ProjectFacts) -> Result<ProjectStage, ProjectError> {
         ProjectStage::Handover | ProjectStage::Closed | ProjectStage::Unspecified => {
             Err(missing("the final evaluation"))
         }
+        ProjectStage::Withdrawn => Err(ProjectError::WrongStage {
+            stage: facts.stage,
+            expected: ProjectStage::Identification,
+        }),
     }
 }
 
@@ -650,6 +654,11 @@ fn decide(
                 evaluated_on: date(on),
             })
         }
+        ProjectCommand::Withdraw {
+            district,
+            reason,
+            at,
+        } => super::withdraw::withdraw(state, &district, &reason, at)?,
     };
     Ok(vec![event])
 }

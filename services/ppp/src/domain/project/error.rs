@@ -69,6 +69,8 @@ pub enum ProjectError {
     ScoreOutOfRange(u32),
     #[error("BOO keeps the asset: nothing is transferred")]
     NoTransferUnderBoo,
+    #[error("a project in {stage:?} cannot be withdrawn: only before its contract is signed")]
+    NotWithdrawable { stage: ProjectStage },
 }
 
 impl ProjectError {
@@ -103,6 +105,7 @@ impl ProjectError {
             Self::NothingToEvaluate => "NO_SETTLED_PERIOD",
             Self::ScoreOutOfRange(_) => "SCORE_OUT_OF_RANGE",
             Self::NoTransferUnderBoo => "NO_TRANSFER_UNDER_BOO",
+            Self::NotWithdrawable { .. } => "PROJECT_NOT_WITHDRAWABLE",
         }
     }
 

@@ -173,5 +173,6 @@ fn apply(facts: &mut ProjectFacts, event: &ProjectEvent) {
         ProjectEvent::PerformanceTested(e) => facts.tested = e.passed,
         ProjectEvent::AssetTransferred(_) => facts.transferred = true,
         ProjectEvent::FinalEvaluated(_) => facts.stage = ProjectStage::Closed,
+        ProjectEvent::Withdrawn(_) => facts.stage = ProjectStage::Withdrawn,
     }
 }

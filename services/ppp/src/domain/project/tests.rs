@@ -8,11 +8,11 @@ use gongzhi_kernel::{Decider, DistrictCode};
 use gongzhi_proto::gongzhi::ppp::v1 as pb;
 use std::collections::BTreeMap;
 
-fn district() -> DistrictCode {
+pub(super) fn district() -> DistrictCode {
     DistrictCode::parse("500108").expect("district")
 }
 
-fn at() -> chrono::DateTime<Utc> {
+pub(super) fn at() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0)
         .single()
         .expect("time")
@@ -41,7 +41,7 @@ fn identification(model: OperationModel, consultation_required: bool) -> Identif
     }
 }
 
-fn identify(model: OperationModel, consultation_required: bool) -> ProjectCommand {
+pub(super) fn identify(model: OperationModel, consultation_required: bool) -> ProjectCommand {
     ProjectCommand::Identify {
         district: district(),
         identification: identification(model, consultation_required),
@@ -49,7 +49,7 @@ fn identify(model: OperationModel, consultation_required: bool) -> ProjectComman
     }
 }
 
-fn vfm(score: u32, ppp: u64, psc: u64) -> ProjectCommand {
+pub(super) fn vfm(score: u32, ppp: u64, psc: u64) -> ProjectCommand {
     ProjectCommand::EvaluateVfm {
         district: district(),
         qualitative_score: score,
@@ -59,7 +59,7 @@ fn vfm(score: u32, ppp: u64, psc: u64) -> ProjectCommand {
     }
 }
 
-fn advance() -> ProjectCommand {
+pub(super) fn advance() -> ProjectCommand {
     ProjectCommand::Advance {
         district: district(),
         at: at(),
@@ -135,20 +135,20 @@ fn settle(period: i32, ratings: (u64, u64)) -> ProjectCommand {
     }
 }
 
-fn run(state: ProjectState, command: ProjectCommand) -> ProjectState {
+pub(super) fn run(state: ProjectState, command: ProjectCommand) -> ProjectState {
     let events = Project::decide(&state, command).expect("accepted");
     events.iter().fold(state, Project::evolve)
 }
 
-fn through(commands: Vec<ProjectCommand>) -> ProjectState {
+pub(super) fn through(commands: Vec<ProjectCommand>) -> ProjectState {
     commands.into_iter().fold(ProjectState::default(), run)
 }
 
-fn refused(state: &ProjectState, command: ProjectCommand) -> ProjectError {
+pub(super) fn refused(state: &ProjectState, command: ProjectCommand) -> ProjectError {
     Project::decide(state, command).expect_err("refused")
 }
 
-fn identified() -> Vec<ProjectCommand> {
+pub(super) fn identified() -> Vec<ProjectCommand> {
     vec![
         identify(OperationModel::BuildOperateTransfer, true),
         vfm(75, 9_000_000, 9_500_000),
@@ -160,7 +160,7 @@ fn identified() -> Vec<ProjectCommand> {
     ]
 }
 
-fn prepared() -> Vec<ProjectCommand> {
+pub(super) fn prepared() -> Vec<ProjectCommand> {
     let mut steps = identified();
     steps.extend([
         ProjectCommand::SubmitPlan {
@@ -192,7 +192,7 @@ fn prepared() -> Vec<ProjectCommand> {
     steps
 }
 
-fn signed() -> Vec<ProjectCommand> {
+pub(super) fn signed() -> Vec<ProjectCommand> {
     let mut steps = prepared();
     steps.extend([
         ProjectCommand::Prequalify {
