@@ -2,8 +2,8 @@
 //! `gongzhi serve` runs them, against real PostgreSQL and NATS JetStream:
 //! a project's whole life through its gates, the portfolio cap under
 //! concurrent reservations, payments set by residents' ratings, bad input
-//! refused with nothing written, and the OCDS export checked against the
-//! shipped schemas.
+//! refused with nothing written, a withdrawn project freeing its share of
+//! the cap, and the OCDS export checked against the shipped schemas.
 
 /// Sends one project RPC as `$walk`'s officer; answers the receipt's
 /// position.
@@ -23,6 +23,7 @@ mod portfolio;
 mod ratings;
 mod refusals;
 mod walk;
+mod withdraw;
 
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};

@@ -49,6 +49,25 @@ impl Walk {
             .map(|answer| position(answer.into_inner().receipt))
     }
 
+    /// Withdraws the project; the request id is the same for every call,
+    /// so a second call is a retry.
+    pub async fn withdraw(
+        &self,
+        ppp: &mut impl Api,
+        reason: &str,
+    ) -> Result<pb::CommandReceipt, tonic::Status> {
+        let request = pb::WithdrawProjectRequest {
+            request_id: self.id("withdraw"),
+            district: DISTRICT.into(),
+            project_id: self.project_id.clone(),
+            reason: reason.into(),
+        };
+        ppp.projects()
+            .withdraw_project(self.bearer.on(request))
+            .await
+            .map(|answer| answer.into_inner().receipt.unwrap_or_default())
+    }
+
     /// Plan, consultation (a vote held here, 40 to 3), approval.
     pub async fn prepare(&self, ppp: &mut impl Api) -> anyhow::Result<()> {
         let walk = self;

@@ -1,0 +1,181 @@
+//! A project withdrawn before signing frees its share of the fiscal cap:
+//! the room it held goes to a project the cap refused before; a retry
+//! replays; a signed project is not withdrawable and nothing is written.
+
+use super::walk::Walk;
+use super::*;
+
+async fn portfolio(ppp: &mut Ppp, min_position: u64) -> anyhow::Result<pb::GetPortfolioResponse> {
+    Ok(ppp
+        .portfolio
+        .get_portfolio(authorized(
+            pb::GetPortfolioRequest {
+                district: DISTRICT.into(),
+                min_position,
+            },
+            &officer()?,
+        )?)
+        .await?
+        .into_inner())
+}
+
+async fn stage(ppp: &mut Ppp, walk: &Walk, min_position: u64) -> anyhow::Result<i32> {
+    let project = ppp
+        .projects
+        .get_project(authorized(
+            pb::GetProjectRequest {
+                district: DISTRICT.into(),
+                project_id: walk.project_id.clone(),
+                min_position,
+            },
+            &walk.token,
+        )?)
+        .await?
+        .into_inner()
+        .project
+        .ok_or_else(|| anyhow::anyhow!("no project in the answer"))?;
+    Ok(project.stage)
+}
+
+#[tokio::test]
+async fn a_withdrawn_project_frees_its_room_under_the_cap() -> anyhow::Result<()> {
+    let mut ppp = Ppp::start().await?;
+    budgets(&mut ppp).await?;
+    let portfolio_stream = format!("pppportfolio-{DISTRICT}");
+    // Viability-gap projects of 6% each: one fits under 10%, two do not.
+    let first = Walk::new("a5a5a5a5-0000-4000-8000-000000000001")?;
+    let second = Walk::new("b6b6b6b6-0000-4000-8000-000000000002")?;
+    for walk in [&first, &second] {
+        identify_and_evaluate(
+            &mut ppp,
+            &walk.project_id,
+            pb::PaymentMechanism::ViabilityGap,
+            600_000,
+        )
+        .await?;
+    }
+    first.confirm_affordability(&mut ppp).await?;
+    first.advance(&mut ppp, 1).await?;
+    assert_eq!(
+        reason(second.confirm_affordability(&mut ppp).await),
+        "PPP_CAP_EXCEEDED"
+    );
+
+    let portfolio_before = ppp.stream_len(&portfolio_stream).await?;
+    let project_before = ppp.events(&first.project_id).await?;
+    let withdrawn = first
+        .withdraw(&mut ppp, "  site needed for flood works ")
+        .await?;
+    assert_eq!(withdrawn.stream, format!("pppproject-{}", first.project_id));
+    assert!(!withdrawn.replayed);
+    // The withdrawal on the project, the release on the portfolio.
+    assert_eq!(ppp.events(&first.project_id).await?, project_before + 1);
+    assert_eq!(
+        ppp.stream_len(&portfolio_stream).await?,
+        portfolio_before + 1
+    );
+    // The receipt's position covers the release: the portfolio read at it
+    // no longer holds the first project.
+    let freed = portfolio(&mut ppp, withdrawn.position).await?;
+    assert!(freed.project_ids.is_empty(), "{:?}", freed.project_ids);
+    assert!(freed.years.iter().all(|y| y.reserved_fen == 0));
+    assert_eq!(
+        stage(&mut ppp, &first, withdrawn.position).await?,
+        pb::ProjectStage::Withdrawn as i32
+    );
+
+    // The room is free: the project the cap refused now fits (the same
+    // request id: the refusal wrote nothing to replay).
+    let confirmed = second.confirm_affordability(&mut ppp).await?;
+    let after = portfolio(&mut ppp, confirmed).await?;
+    assert_eq!(after.project_ids, vec![second.project_id.clone()]);
+    assert_eq!(after.years.len(), 20);
+    assert!(after.years.iter().all(|y| y.reserved_fen == 600_000));
+
+    // A retry answers the same receipt and writes nothing.
+    let head = ppp.started.store.head_position().await?;
+    let retried = first
+        .withdraw(&mut ppp, "site needed for flood works")
+        .await?;
+    assert_eq!(
+        (
+            retried.stream.as_str(),
+            retried.stream_revision,
+            retried.position
+        ),
+        (
+            withdrawn.stream.as_str(),
+            withdrawn.stream_revision,
+            withdrawn.position
+        )
+    );
+    assert!(retried.replayed);
+    assert_eq!(ppp.started.store.head_position().await?, head);
+    // A second withdrawal, a new request, is refused; so is any other step.
+    let again = ppp
+        .projects
+        .withdraw_project(authorized(
+            pb::WithdrawProjectRequest {
+                request_id: format!("withdraw-again-{}", first.project_id),
+                district: DISTRICT.into(),
+                project_id: first.project_id.clone(),
+                reason: "again".into(),
+            },
+            &first.token,
+        )?)
+        .await;
+    assert_eq!(reason(again), "PROJECT_NOT_WITHDRAWABLE");
+    assert_eq!(
+        reason(first.advance(&mut ppp, 2).await),
+        "PROJECT_WRONG_STAGE"
+    );
+    assert_eq!(ppp.started.store.head_position().await?, head);
+    ppp.stop().await
+}
+
+#[tokio::test]
+async fn a_signed_project_is_not_withdrawn_and_nothing_is_written() -> anyhow::Result<()> {
+    let mut ppp = Ppp::start().await?;
+    budgets(&mut ppp).await?;
+    let signed = Walk::new("c7c7c7c7-0000-4000-8000-000000000003")?;
+    identify_and_evaluate(
+        &mut ppp,
+        &signed.project_id,
+        pb::PaymentMechanism::ViabilityGap,
+        600_000,
+    )
+    .await?;
+    signed.confirm_affordability(&mut ppp).await?;
+    signed.advance(&mut ppp, 1).await?;
+    signed.prepare(&mut ppp).await?;
+    signed.advance(&mut ppp, 2).await?;
+    signed.procure(&mut ppp).await?;
+
+    let head = ppp.started.store.head_position().await?;
+    // Signed but still in procurement, and then in execution.
+    assert_eq!(
+        reason(signed.withdraw(&mut ppp, "changed our mind").await),
+        "PROJECT_NOT_WITHDRAWABLE"
+    );
+    assert_eq!(ppp.started.store.head_position().await?, head);
+    let executing = signed.advance(&mut ppp, 3).await?;
+    let head = ppp.started.store.head_position().await?;
+    assert_eq!(
+        reason(signed.withdraw(&mut ppp, "changed our mind").await),
+        "PROJECT_NOT_WITHDRAWABLE"
+    );
+    assert_eq!(ppp.started.store.head_position().await?, head);
+    let held = portfolio(&mut ppp, executing).await?;
+    assert_eq!(held.project_ids, vec![signed.project_id.clone()]);
+    assert_eq!(
+        stage(&mut ppp, &signed, executing).await?,
+        pb::ProjectStage::Execution as i32
+    );
+
+    // A reason is required: INVALID_ARGUMENT, nothing read or written.
+    assert_eq!(
+        bad_fields(signed.withdraw(&mut ppp, "   ").await),
+        vec!["reason".to_owned()]
+    );
+    ppp.stop().await
+}
