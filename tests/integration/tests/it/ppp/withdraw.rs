@@ -179,3 +179,76 @@ async fn a_signed_project_is_not_withdrawn_and_nothing_is_written() -> anyhow::R
     );
     ppp.stop().await
 }
+
+#[tokio::test]
+async fn a_retry_finishes_a_withdrawal_whose_release_was_not_written() -> anyhow::Result<()> {
+    use gongzhi_eventstore::{EventData, ExpectedRevision};
+    use gongzhi_kernel::{DistrictCode, EventCodec};
+    use gongzhi_ppp::domain::project::ProjectEvent;
+    use gongzhi_server::{Caller, CommandContext};
+
+    let mut ppp = Ppp::start().await?;
+    budgets(&mut ppp).await?;
+    let walk = Walk::new("d8d8d8d8-0000-4000-8000-000000000004")?;
+    identify_and_evaluate(
+        &mut ppp,
+        &walk.project_id,
+        pb::PaymentMechanism::ViabilityGap,
+        600_000,
+    )
+    .await?;
+    walk.confirm_affordability(&mut ppp).await?;
+
+    // The withdrawal as the request's first event, written as if the
+    // process stopped before the release (the officer's subject and the
+    // walk's request id give the same event id the service derives).
+    let district = DistrictCode::parse(DISTRICT)?;
+    let context = CommandContext::new(
+        Caller {
+            subject: "ppp-officer-500108".into(),
+            roles: vec!["ppp_officer".into()],
+            districts: vec![district.clone()],
+        },
+        &format!("withdraw-{}", walk.project_id),
+    )?;
+    let event = ProjectEvent::Withdrawn(pb::ProjectWithdrawn {
+        project_id: walk.project_id.clone(),
+        district: DISTRICT.into(),
+        from_stage: pb::ProjectStage::Identification as i32,
+        reason: "site lost".into(),
+        withdrawn_at: "2027-03-01T01:00:00Z".into(),
+    });
+    let stream = StreamName::parse(&format!("pppproject-{}", walk.project_id))?;
+    let revision = u64::try_from(ppp.events(&walk.project_id).await?)? - 1;
+    ppp.started
+        .store
+        .append(
+            &stream,
+            ExpectedRevision::Exact(revision),
+            vec![EventData {
+                event_id: context.event_id(0),
+                event_type: event.event_type().to_owned(),
+                payload: event.encode(),
+                metadata: context.metadata(Some(district)),
+            }],
+        )
+        .await?;
+    let portfolio_stream = format!("pppportfolio-{DISTRICT}");
+    let portfolio_before = ppp.stream_len(&portfolio_stream).await?;
+
+    let finished = walk.withdraw(&mut ppp, "site lost").await?;
+    // Something new was written: the release, nothing on the project.
+    assert!(!finished.replayed);
+    assert_eq!(finished.stream_revision, revision + 1);
+    assert_eq!(
+        ppp.stream_len(&portfolio_stream).await?,
+        portfolio_before + 1
+    );
+    assert_eq!(
+        ppp.events(&walk.project_id).await?,
+        usize::try_from(revision + 2)?
+    );
+    let freed = portfolio(&mut ppp, finished.position).await?;
+    assert!(freed.project_ids.is_empty(), "{:?}", freed.project_ids);
+    ppp.stop().await
+}
