@@ -7,8 +7,10 @@ use super::portfolio::portfolio_stream;
 use super::{AppError, PppApp, stream};
 use crate::domain::model::{OperationModel, PaymentMechanism};
 use crate::domain::money::Fen;
-use crate::domain::portfolio::{Portfolio, PortfolioCommand, Reservation};
-use crate::domain::project::{Identification, Project, ProjectCommand, ProjectFacts, ProjectState};
+use crate::domain::portfolio::{Portfolio, PortfolioCommand, PortfolioError, Reservation};
+use crate::domain::project::{
+    Identification, Project, ProjectCommand, ProjectFacts, ProjectStage, ProjectState,
+};
 use gongzhi_commands::{CommandError, Receipt, load};
 use gongzhi_eventstore::StreamName;
 use gongzhi_kernel::{Decider, DistrictCode};
@@ -136,7 +138,8 @@ impl PppApp {
             Project::decide(&ProjectState::Present(Box::new(facts.clone())), dry_run)
                 .map_err(|e| AppError::Project(CommandError::Domain(e)))?;
         }
-        let revision = if facts.government_outlays.values().all(|fen| fen.0 == 0) {
+        let reserves = facts.government_outlays.values().any(|fen| fen.0 > 0);
+        let revision = if !reserves {
             // Nothing for the government to pay: nothing to reserve.
             0
         } else {
@@ -158,9 +161,41 @@ impl PppApp {
             district: district.clone(),
             portfolio_revision: revision,
         };
-        Ok(self
+        let confirmed = self
             .run::<Project>(context, &project_stream(project_id)?, district, confirm, 1)
-            .await?)
+            .await;
+        if reserves && matches!(&confirmed, Err(CommandError::Domain(_))) {
+            self.release_if_withdrawn(context, district, project_id)
+                .await?;
+        }
+        Ok(confirmed?)
+    }
+
+    /// A withdrawal that lands between this request's reservation and its
+    /// confirmation found nothing to release yet; the reservation would hold
+    /// the cap forever. Free it here (event 2 of the request).
+    async fn release_if_withdrawn(
+        &self,
+        context: &CommandContext,
+        district: &DistrictCode,
+        project_id: Uuid,
+    ) -> Result<(), AppError> {
+        let facts = self.facts(district, project_id).await?;
+        if facts.stage != ProjectStage::Withdrawn {
+            return Ok(());
+        }
+        let release = PortfolioCommand::Release {
+            district: district.clone(),
+            project_id: facts.project_id.clone(),
+            reason: "withdrawn while its affordability was being confirmed".to_owned(),
+        };
+        match self
+            .run::<Portfolio>(context, &portfolio_stream(district)?, district, release, 2)
+            .await
+        {
+            Ok(_) | Err(CommandError::Domain(PortfolioError::NotReserved(_))) => Ok(()),
+            Err(other) => Err(other.into()),
+        }
     }
 
     /// The project's facts from its stream; another district's project is

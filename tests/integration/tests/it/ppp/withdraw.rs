@@ -252,3 +252,71 @@ async fn a_retry_finishes_a_withdrawal_whose_release_was_not_written() -> anyhow
     assert!(freed.project_ids.is_empty(), "{:?}", freed.project_ids);
     ppp.stop().await
 }
+
+#[tokio::test]
+async fn a_reservation_landing_after_a_withdrawal_is_released_by_its_confirmation()
+-> anyhow::Result<()> {
+    use gongzhi_eventstore::{EventData, ExpectedRevision};
+    use gongzhi_kernel::{DistrictCode, EventCodec};
+    use gongzhi_ppp::domain::portfolio::PortfolioEvent;
+    use gongzhi_server::{Caller, CommandContext};
+
+    let mut ppp = Ppp::start().await?;
+    budgets(&mut ppp).await?;
+    let walk = Walk::new("d8d8d8d8-0000-4000-8000-000000000005")?;
+    identify_and_evaluate(
+        &mut ppp,
+        &walk.project_id,
+        pb::PaymentMechanism::ViabilityGap,
+        600_000,
+    )
+    .await?;
+    // The race: a confirmation passed its checks, then the withdrawal ran
+    // (nothing reserved yet, nothing released), then the confirmation's
+    // reservation landed. Written here as the confirmation would have.
+    walk.withdraw(&mut ppp, "site lost").await?;
+    let district = DistrictCode::parse(DISTRICT)?;
+    let context = CommandContext::new(
+        Caller {
+            subject: "ppp-officer-500108".into(),
+            roles: vec!["ppp_officer".into()],
+            districts: vec![district.clone()],
+        },
+        &format!("afford-{}", walk.project_id),
+    )?;
+    let years: Vec<pb::YearAmount> = (2027..2047)
+        .map(|year| pb::YearAmount {
+            year,
+            amount_fen: 600_000,
+        })
+        .collect();
+    let event = PortfolioEvent::Reserved(pb::OutlaysReserved {
+        district: DISTRICT.into(),
+        project_id: walk.project_id.clone(),
+        government_pays: false,
+        outlays: years.clone(),
+        year_totals: years,
+    });
+    ppp.started
+        .store
+        .append(
+            &StreamName::parse(&format!("pppportfolio-{DISTRICT}"))?,
+            ExpectedRevision::Any,
+            vec![EventData {
+                event_id: context.event_id(0),
+                event_type: event.event_type().to_owned(),
+                payload: event.encode(),
+                metadata: context.metadata(Some(district)),
+            }],
+        )
+        .await?;
+
+    // The confirmation goes on, is refused on the withdrawn project, and
+    // frees what it reserved.
+    let refused = walk.confirm_affordability(&mut ppp).await;
+    assert_eq!(reason(refused), "PROJECT_WRONG_STAGE");
+    let head = ppp.started.store.head_position().await?;
+    let freed = portfolio(&mut ppp, head).await?;
+    assert!(freed.project_ids.is_empty(), "{:?}", freed.project_ids);
+    ppp.stop().await
+}
