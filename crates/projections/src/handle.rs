@@ -1,12 +1,14 @@
 //! A registered projection: applies events to its live generation and serves
 //! queries from it.
 
+use crate::applied::AppliedPositions;
 use crate::backend::schema_name;
-use crate::notify::{CheckpointListener, notify_in, wake};
+use crate::notify::{CheckpointListener, notify_in};
 use crate::{Backend, Projection, ProjectionError, Source};
-use gongzhi_eventstore::{RecordedEvent, SharedEventStore};
+use gongzhi_eventstore::{EventStore, RecordedEvent, SharedEventStore};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{RwLock, watch};
@@ -14,6 +16,8 @@ use tracing::Instrument;
 
 /// Upper bound on events counted as pending in a status report.
 const PENDING_COUNT_CAP: usize = 10_000;
+/// Events read per query when a batch's missing events come from the store.
+const GAP_PAGE: usize = 500;
 
 pub(crate) struct SqliteGeneration {
     pub number: i64,
@@ -45,10 +49,10 @@ pub(crate) struct Inner {
     pub sources: Vec<Source>,
     pub store: SharedEventStore,
     pub generations: Generations,
-    /// Changed whenever the checkpoints may have moved (an apply or a rebuild
-    /// switch here, a notification from another process, a listener
-    /// reconnect), to wake read-your-writes waiters without polling.
-    pub checkpoint_moved: Arc<watch::Sender<u64>>,
+    /// The checkpoints as this process knows them: moved by applies here
+    /// and, on PostgreSQL, by other processes' notifications; read-your-writes
+    /// waiters wait on it without querying (see `applied`).
+    pub applied: Arc<AppliedPositions>,
     /// Queries currently blocked in a read-your-writes wait.
     pub waiting: watch::Sender<usize>,
 }
@@ -72,9 +76,9 @@ impl ProjectionHandle {
         generations: Generations,
     ) -> Self {
         let sources = projection.sources();
-        let checkpoint_moved = Arc::new(watch::Sender::new(0));
+        let applied = Arc::new(AppliedPositions::default());
         if let Generations::Postgres { listener, .. } = &generations {
-            listener.register(projection.name(), &checkpoint_moved);
+            listener.register(projection.name(), &applied);
         }
         Self {
             inner: Arc::new(Inner {
@@ -82,7 +86,7 @@ impl ProjectionHandle {
                 sources,
                 store,
                 generations,
-                checkpoint_moved,
+                applied,
                 waiting: watch::Sender::new(0),
             }),
         }
@@ -106,60 +110,17 @@ impl ProjectionHandle {
     /// Applies one event to the live generation, unless its source checkpoint
     /// has already passed it. Returns whether it was applied.
     pub async fn apply(&self, event: &RecordedEvent) -> Result<bool, ProjectionError> {
-        let Some(source) = self.inner.sources.iter().find(|s| s.matches(event)) else {
-            return Ok(false);
-        };
-        let applied = match &self.inner.generations {
-            Generations::Postgres { appliers, .. } => {
-                let mut tx = appliers.begin().await?;
-                let generation: i64 = sqlx::query_scalar(
-                    "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
-                )
-                .bind(self.name())
-                .fetch_one(&mut *tx)
-                .await?;
-                set_local_schema(&mut tx, self.name(), generation).await?;
-                let applied = apply_in(
-                    &mut tx,
-                    self.inner.projection.as_ref(),
-                    Backend::Postgres,
-                    source,
-                    event,
-                )
-                .await?;
-                if applied {
-                    // Replicas sharing this database learn of it on commit.
-                    notify_in(&mut tx, self.name()).await?;
-                }
-                tx.commit().await?;
-                applied
-            }
-            Generations::Sqlite { active, .. } => {
-                let generation = active.read().await;
-                let mut tx = generation.pool.begin().await?;
-                let applied = apply_in(
-                    &mut tx,
-                    self.inner.projection.as_ref(),
-                    Backend::Sqlite,
-                    source,
-                    event,
-                )
-                .await?;
-                tx.commit().await?;
-                applied
-            }
-        };
-        if applied {
-            wake(&self.inner.checkpoint_moved);
-        }
-        Ok(applied)
+        Ok(self.apply_batch(std::slice::from_ref(event)).await? > 0)
     }
 
     /// Applies `events`, in order, to the live generation in ONE transaction,
     /// so a whole batch costs one commit (one WAL flush) instead of one per
     /// event. Each event is still skipped when its source checkpoint has
-    /// passed it, and the checkpoints move in the same transaction. On error
-    /// nothing is applied. Returns how many were applied.
+    /// passed it, and the checkpoints move in the same transaction (read
+    /// once and written once per batch). Matching events the batch lacks
+    /// below its last one (another replica holds them) are applied from the
+    /// store first, so a checkpoint never passes an unapplied event. On
+    /// error nothing is applied. Returns how many were applied.
     pub async fn apply_batch(&self, events: &[RecordedEvent]) -> Result<u64, ProjectionError> {
         let wanted: Vec<(&Source, &RecordedEvent)> = events
             .iter()
@@ -175,51 +136,46 @@ impl ProjectionHandle {
             return Ok(0);
         }
         let projection = self.inner.projection.as_ref();
-        let mut applied = 0;
-        match &self.inner.generations {
-            Generations::Postgres { appliers, .. } => {
+        let outcome = match &self.inner.generations {
+            Generations::Postgres {
+                appliers, listener, ..
+            } => {
                 let mut tx = appliers.begin().await?;
-                let generation: i64 = sqlx::query_scalar(
-                    "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
+                enter_generation(&mut tx, self.name(), true).await?;
+                let outcome = apply_in(
+                    &mut tx,
+                    projection,
+                    Backend::Postgres,
+                    self.inner.store.as_ref(),
+                    &wanted,
                 )
-                .bind(self.name())
-                .fetch_one(&mut *tx)
                 .await?;
-                set_local_schema(&mut tx, self.name(), generation).await?;
-                for (source, event) in wanted {
-                    let span = apply_span(self.name(), event);
-                    if apply_in(&mut tx, projection, Backend::Postgres, source, event)
-                        .instrument(span)
-                        .await?
-                    {
-                        applied += 1;
-                    }
-                }
-                if applied > 0 {
+                if !outcome.moved.is_empty() {
                     // Replicas sharing this database learn of it on commit.
-                    notify_in(&mut tx, self.name()).await?;
+                    notify_in(&mut tx, self.name(), listener.process(), &outcome.moved).await?;
                 }
                 tx.commit().await?;
+                outcome
             }
             Generations::Sqlite { active, .. } => {
                 let generation = active.read().await;
                 let mut tx = generation.pool.begin().await?;
-                for (source, event) in wanted {
-                    let span = apply_span(self.name(), event);
-                    if apply_in(&mut tx, projection, Backend::Sqlite, source, event)
-                        .instrument(span)
-                        .await?
-                    {
-                        applied += 1;
-                    }
-                }
+                let outcome = apply_in(
+                    &mut tx,
+                    projection,
+                    Backend::Sqlite,
+                    self.inner.store.as_ref(),
+                    &wanted,
+                )
+                .await?;
                 tx.commit().await?;
+                outcome
             }
-        }
-        if applied > 0 {
-            wake(&self.inner.checkpoint_moved);
-        }
-        Ok(applied)
+        };
+        self.inner
+            .applied
+            .advance(outcome.moved.iter().map(|(k, p)| (k.as_str(), *p)));
+        Ok(outcome.applied)
     }
 
     /// A read-only view of the live generation: unqualified table names in
@@ -228,8 +184,7 @@ impl ProjectionHandle {
         match &self.inner.generations {
             Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
-                let generation = self.active_generation_pg(&mut tx).await?;
-                set_local_schema(&mut tx, self.name(), generation).await?;
+                enter_generation(&mut tx, self.name(), false).await?;
                 Ok(tx)
             }
             Generations::Sqlite { active, .. } => {
@@ -255,7 +210,7 @@ impl ProjectionHandle {
     /// PostgreSQL, in another process), for waits on checkpoints that
     /// [`Self::wait_for`] cannot express, such as per-origin ones.
     pub fn checkpoint_changes(&self) -> watch::Receiver<u64> {
-        self.inner.checkpoint_moved.subscribe()
+        self.inner.applied.moves()
     }
 
     /// Checkpoint per source context (or per [`Projection::checkpoint_key`])
@@ -337,31 +292,148 @@ pub(crate) async fn read_checkpoints(
         .collect())
 }
 
-/// The one place an event meets a read model: skip if the source checkpoint
-/// has passed it, else apply and move the checkpoint in the caller's
-/// transaction.
+/// Points the transaction at the live generation (as `set_local_schema`
+/// does, schema `rm_<name>_g<n>`) in one round trip. Appliers pass
+/// `for_share`: the registry row is then held FOR SHARE until commit, and a
+/// rebuild's switch takes it FOR UPDATE, so nothing is applied to a
+/// generation being retired.
+pub(crate) async fn enter_generation(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    for_share: bool,
+) -> Result<(), ProjectionError> {
+    let statement = if for_share {
+        "SELECT set_config('search_path', 'rm_' || name || '_g' || active_generation, true) \
+         FROM projections.registry WHERE name = $1 FOR SHARE"
+    } else {
+        "SELECT set_config('search_path', 'rm_' || name || '_g' || active_generation, true) \
+         FROM projections.registry WHERE name = $1"
+    };
+    let _: String = sqlx::query_scalar(statement)
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) struct Applied {
+    pub applied: u64,
+    /// Checkpoint keys that moved, with their new positions.
+    pub moved: Vec<(String, u64)>,
+}
+
+/// The one place events meet a read model: each is skipped if its source
+/// checkpoint has passed it, else applied; the checkpoints are read once
+/// and every one that moved is written once, in the caller's transaction.
 pub(crate) async fn apply_in(
     connection: &mut AnyConnection,
     projection: &dyn Projection,
     backend: Backend,
-    source: &Source,
-    event: &RecordedEvent,
-) -> Result<bool, ProjectionError> {
-    let position = i64::try_from(event.position).map_err(|_| {
-        ProjectionError::apply(projection.name(), event.event_id, "position beyond i64")
-    })?;
-    let key = projection.checkpoint_key(source, event);
-    let checkpoint: Option<i64> =
-        sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE source = $1")
-            .bind(key.as_str())
-            .fetch_optional(&mut *connection)
+    store: &dyn EventStore,
+    events: &[(&Source, &RecordedEvent)],
+) -> Result<Applied, ProjectionError> {
+    let mut checkpoints: HashMap<String, u64> =
+        read_checkpoints(connection).await?.into_iter().collect();
+    let events = in_store_order(store, projection, &checkpoints, events).await?;
+    let mut moved: Vec<(String, u64)> = Vec::new();
+    let mut applied = 0;
+    for (source, event) in &events {
+        let event: &RecordedEvent = event;
+        let key = projection.checkpoint_key(source, event);
+        if checkpoints.get(&key).is_some_and(|c| *c >= event.position) {
+            continue;
+        }
+        let span = apply_span(projection.name(), event);
+        projection
+            .apply(connection, backend, event)
+            .instrument(span)
             .await?;
-    if checkpoint.is_some_and(|c| c >= position) {
-        return Ok(false);
+        applied += 1;
+        checkpoints.insert(key.clone(), event.position);
+        match moved.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = event.position,
+            None => moved.push((key, event.position)),
+        }
     }
-    projection.apply(connection, backend, event).await?;
-    write_checkpoint(connection, &key, position).await?;
-    Ok(true)
+    for (key, position) in &moved {
+        let position = i64::try_from(*position)
+            .map_err(|_| ProjectionError::apply(projection.name(), key, "position beyond i64"))?;
+        write_checkpoint(connection, key, position).await?;
+    }
+    Ok(Applied { applied, moved })
+}
+
+/// Replicas sharing a durable consumer with several messages in flight each
+/// get part of a context's events, so a batch may skip events another
+/// replica holds; moving the checkpoint past them would skip them for good.
+/// So per source (keyed by context: positions of one store), the delivered
+/// events past the checkpoint are counted against the store, one query per
+/// batch; if any is missing in between, that source's events up to the last
+/// delivered one are taken from the store instead, in `$all` order (the
+/// other replica's copies are then skipped by the checkpoint).
+async fn in_store_order<'a>(
+    store: &dyn EventStore,
+    projection: &dyn Projection,
+    checkpoints: &HashMap<String, u64>,
+    events: &[(&'a Source, &'a RecordedEvent)],
+) -> Result<Vec<(&'a Source, Cow<'a, RecordedEvent>)>, ProjectionError> {
+    let mut ordered: Vec<(&'a Source, Cow<'a, RecordedEvent>)> = Vec::with_capacity(events.len());
+    let mut sources: Vec<&'a Source> = Vec::new();
+    for (source, _) in events {
+        if !sources.iter().any(|s| std::ptr::eq(*s, *source)) {
+            sources.push(source);
+        }
+    }
+    for source in sources {
+        let mine: Vec<&'a RecordedEvent> = events
+            .iter()
+            .filter(|(s, _)| std::ptr::eq(*s, source))
+            .map(|(_, e)| *e)
+            .collect();
+        let by_context = mine
+            .iter()
+            .all(|e| projection.checkpoint_key(source, e) == source.context);
+        let after = checkpoints.get(&source.context).copied().unwrap_or(0);
+        let mut fresh: Vec<u64> = mine
+            .iter()
+            .map(|e| e.position)
+            .filter(|p| *p > after)
+            .collect();
+        fresh.sort_unstable();
+        fresh.dedup();
+        let complete = match fresh.last() {
+            Some(last) if by_context => {
+                store.count_between(after, *last, &source.filter()).await? == fresh.len() as u64
+            }
+            _ => true,
+        };
+        if complete {
+            ordered.extend(mine.into_iter().map(|e| (source, Cow::Borrowed(e))));
+            continue;
+        }
+        let last = fresh.last().copied().unwrap_or(after);
+        tracing::debug!(
+            projection = projection.name(),
+            source = %source.context,
+            after,
+            last,
+            "events missing from a delivered batch, applying from the store"
+        );
+        let mut position = after;
+        while position < last {
+            let page = store.read_all(position, &source.filter(), GAP_PAGE).await?;
+            let Some(end) = page.last().map(|e| e.position) else {
+                break;
+            };
+            ordered.extend(
+                page.into_iter()
+                    .filter(|e| e.position <= last)
+                    .map(|e| (source, Cow::Owned(e))),
+            );
+            position = end;
+        }
+    }
+    Ok(ordered)
 }
 
 /// Moves the source's checkpoint to `position` in the caller's transaction.

@@ -12,7 +12,7 @@ use crate::backend::{
     migrate_pg_generation, open_sqlite_generation, schema_name, sqlite_file, write_active_file,
 };
 use crate::handle::{Generations, SqliteGeneration, set_local_schema, write_checkpoint};
-use crate::notify::{notify_in, wake};
+use crate::notify::notify_in;
 use crate::{Backend, ProjectionError, ProjectionHandle};
 use sqlx::{AnyConnection, AnyPool, Executor};
 
@@ -35,7 +35,7 @@ impl ProjectionHandle {
     ) -> Result<i64, ProjectionError> {
         let head = self.inner.store.head_position().await?;
         match &self.inner.generations {
-            Generations::Postgres { pool, .. } => {
+            Generations::Postgres { pool, listener, .. } => {
                 let current = self.generation().await?;
                 let next = current + 1;
                 let schema = schema_name(self.name(), next);
@@ -59,10 +59,11 @@ impl ProjectionHandle {
                     .bind(self.name())
                     .execute(&mut *tx)
                     .await?;
-                // The new generation's checkpoints are live from this commit.
-                notify_in(&mut tx, self.name()).await?;
+                // The new generation's checkpoints are live from this commit;
+                // no positions in the notification: every process re-reads.
+                notify_in(&mut tx, self.name(), listener.process(), &[]).await?;
                 tx.commit().await?;
-                wake(&self.inner.checkpoint_moved);
+                self.inner.applied.mark_stale();
                 progress(RebuildProgress {
                     position: head,
                     head,
@@ -90,7 +91,7 @@ impl ProjectionHandle {
                 write_active_file(dir, self.name(), next).await?;
                 let old = std::mem::replace(&mut *live, SqliteGeneration { number: next, pool });
                 drop(live);
-                wake(&self.inner.checkpoint_moved);
+                self.inner.applied.mark_stale();
                 old.pool.close().await;
                 remove_if_present(&sqlite_file(dir, self.name(), current)).await?;
                 progress(RebuildProgress {
