@@ -165,6 +165,7 @@ impl EventStore for PostgresEventStore {
         from: ReadFrom,
         max_count: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let from_end = from;
         let from = match from {
             ReadFrom::Start => 0,
             ReadFrom::End => i64::MAX,
@@ -182,7 +183,13 @@ impl EventStore for PostgresEventStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_pg_error)?;
-        if rows.is_empty() && !self.stream_exists(stream).await? {
+        // From either end, no rows means no events: the stream does not
+        // exist, and a command's load of a new stream skips a round trip.
+        let whole = matches!(
+            (direction, from_end),
+            (Direction::Forward, ReadFrom::Start) | (Direction::Backward, ReadFrom::End)
+        );
+        if rows.is_empty() && (whole || !self.stream_exists(stream).await?) {
             return Err(StoreError::StreamNotFound {
                 stream: stream.clone(),
             });

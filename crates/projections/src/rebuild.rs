@@ -14,9 +14,11 @@ use crate::backend::{
 use crate::handle::{Generations, SqliteGeneration, set_local_schema, write_checkpoint};
 use crate::notify::notify_in;
 use crate::{Backend, ProjectionError, ProjectionHandle};
+use gongzhi_eventstore::RecordedEvent;
 use sqlx::{AnyConnection, AnyPool, Executor};
 
-const REPLAY_PAGE: usize = 500;
+/// Events per replayed page, i.e. per rebuild transaction.
+const REPLAY_PAGE: usize = 1_000;
 
 /// Reported after each replayed page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +108,9 @@ impl ProjectionHandle {
 
     /// Replays every source, page by page, one transaction per page, into
     /// the generation `pool` reaches: PostgreSQL schema `rm_<name>_g<n>` for
-    /// `Some(n)`, or the SQLite file the pool opened for `None`.
+    /// `Some(n)`, or the SQLite file the pool opened for `None`. The next
+    /// page is read from the store while the current one is written, so the
+    /// replay costs about the larger of the two, not their sum.
     async fn replay_into(
         &self,
         pool: &AnyPool,
@@ -119,27 +123,71 @@ impl ProjectionHandle {
         } else {
             Backend::Sqlite
         };
+        let store = self.inner.store.as_ref();
         let mut applied = 0;
-        for source_index in 0..self.sources().len() {
-            loop {
-                let mut tx = pool.begin().await?;
-                if let Some(generation) = schema_generation {
-                    set_local_schema(&mut tx, self.name(), generation).await?;
-                }
-                let page = self.replay_page(&mut tx, backend, source_index).await?;
-                tx.commit().await?;
-                applied += page.applied;
+        for source in self.sources() {
+            let filter = source.filter();
+            let mut connection = pool.acquire().await?;
+            let after = crate::handle::read_checkpoints(&mut connection)
+                .await?
+                .get(&source.context)
+                .copied()
+                .unwrap_or(0);
+            drop(connection);
+            let mut page = store.read_all(after, &filter, REPLAY_PAGE).await?;
+            while let Some(last) = page.last().map(|e| e.position) {
+                let full = page.len() == REPLAY_PAGE;
+                let write = async {
+                    let mut tx = pool.begin().await?;
+                    if let Some(generation) = schema_generation {
+                        set_local_schema(&mut tx, self.name(), generation).await?;
+                    }
+                    self.write_page(&mut tx, backend, &source.context, &page)
+                        .await?;
+                    tx.commit().await?;
+                    Ok::<_, ProjectionError>(())
+                };
+                let read_next = async {
+                    if full {
+                        store.read_all(last, &filter, REPLAY_PAGE).await
+                    } else {
+                        Ok(Vec::new())
+                    }
+                };
+                let (written, next) = futures::join!(write, read_next);
+                written?;
+                applied += page.len() as u64;
                 progress(RebuildProgress {
-                    position: page.last_position,
+                    position: last,
                     head,
                     events_applied: applied,
                 });
-                if page.read < REPLAY_PAGE {
-                    break;
-                }
+                page = next?;
             }
         }
         Ok(applied)
+    }
+
+    /// Applies a page read after the checkpoint of `source` and moves that
+    /// checkpoint to its last event, in the caller's transaction.
+    async fn write_page(
+        &self,
+        connection: &mut AnyConnection,
+        backend: Backend,
+        source: &str,
+        page: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        self.inner
+            .projection
+            .apply_page(connection, backend, page)
+            .await?;
+        let position = i64::try_from(last.position).map_err(|_| {
+            ProjectionError::apply(self.name(), last.event_id, "position beyond i64")
+        })?;
+        write_checkpoint(connection, source, position).await
     }
 
     /// Replays one page of one source into the generation `connection` is
@@ -158,26 +206,12 @@ impl ProjectionHandle {
             .store
             .read_all(after, &source.filter(), REPLAY_PAGE)
             .await?;
-        // The page was read after the checkpoint and is applied in one
-        // transaction, so the checkpoint is checked once (above) and written
-        // once (below) rather than around every event: two round trips per
-        // event fewer, the same outcome.
-        let mut applied = 0;
-        let projection = self.inner.projection.as_ref();
-        for event in events.iter().filter(|e| e.position > after) {
-            projection.apply(connection, backend, event).await?;
-            applied += 1;
-        }
-        if let Some(last) = events.last() {
-            let position = i64::try_from(last.position).map_err(|_| {
-                ProjectionError::apply(self.name(), last.event_id, "position beyond i64")
-            })?;
-            write_checkpoint(connection, &source.context, position).await?;
-        }
+        let events: Vec<_> = events.into_iter().filter(|e| e.position > after).collect();
+        self.write_page(connection, backend, &source.context, &events)
+            .await?;
         Ok(Page {
             read: events.len(),
-            applied,
-            last_position: events.last().map_or(after, |e| e.position),
+            applied: events.len() as u64,
         })
     }
 
@@ -203,7 +237,6 @@ impl ProjectionHandle {
 struct Page {
     read: usize,
     applied: u64,
-    last_position: u64,
 }
 
 async fn remove_if_present(file: &std::path::Path) -> Result<(), ProjectionError> {
