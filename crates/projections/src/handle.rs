@@ -178,6 +178,40 @@ impl ProjectionHandle {
         Ok(outcome.applied)
     }
 
+    /// Records that `event` was dead-lettered instead of applied, so
+    /// batches that fill missing events from the store leave it out.
+    pub async fn skip(&self, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        let Some(source) = self.inner.sources.iter().find(|s| s.matches(event)) else {
+            return Ok(());
+        };
+        let position = i64::try_from(event.position).map_err(|_| {
+            ProjectionError::apply(self.name(), event.event_id, "position beyond i64")
+        })?;
+        let statement = "INSERT INTO projection_skipped (source, position) VALUES ($1, $2) \
+                         ON CONFLICT (source, position) DO NOTHING";
+        match &self.inner.generations {
+            Generations::Postgres { appliers, .. } => {
+                let mut tx = appliers.begin().await?;
+                enter_generation(&mut tx, self.name(), true).await?;
+                sqlx::query(statement)
+                    .bind(source.context.as_str())
+                    .bind(position)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            Generations::Sqlite { active, .. } => {
+                let generation = active.read().await;
+                sqlx::query(statement)
+                    .bind(source.context.as_str())
+                    .bind(position)
+                    .execute(&generation.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// A read-only view of the live generation: unqualified table names in
     /// queries resolve to it. Keep it short; it is a transaction.
     pub async fn read(&self) -> Result<Transaction<'static, Any>, ProjectionError> {
@@ -334,20 +368,30 @@ pub(crate) async fn apply_in(
 ) -> Result<Applied, ProjectionError> {
     let mut checkpoints: HashMap<String, u64> =
         read_checkpoints(connection).await?.into_iter().collect();
-    let events = in_store_order(store, projection, &checkpoints, events).await?;
+    let events = in_store_order(connection, store, projection, &checkpoints, events).await?;
     let mut moved: Vec<(String, u64)> = Vec::new();
     let mut applied = 0;
-    for (source, event) in &events {
+    for (source, event, filled) in &events {
         let event: &RecordedEvent = event;
         let key = projection.checkpoint_key(source, event);
         if checkpoints.get(&key).is_some_and(|c| *c >= event.position) {
             continue;
         }
         let span = apply_span(projection.name(), event);
-        projection
+        let result = projection
             .apply(connection, backend, event)
             .instrument(span)
-            .await?;
+            .await;
+        match result {
+            Err(error) if *filled => {
+                return Err(ProjectionError::MissingEventFailed {
+                    projection: projection.name().to_owned(),
+                    position: event.position,
+                    reason: error.to_string(),
+                });
+            }
+            result => result?,
+        }
         applied += 1;
         checkpoints.insert(key.clone(), event.position);
         match moved.iter_mut().find(|(k, _)| *k == key) {
@@ -372,12 +416,13 @@ pub(crate) async fn apply_in(
 /// delivered one are taken from the store instead, in `$all` order (the
 /// other replica's copies are then skipped by the checkpoint).
 async fn in_store_order<'a>(
+    connection: &mut AnyConnection,
     store: &dyn EventStore,
     projection: &dyn Projection,
     checkpoints: &HashMap<String, u64>,
     events: &[(&'a Source, &'a RecordedEvent)],
-) -> Result<Vec<(&'a Source, Cow<'a, RecordedEvent>)>, ProjectionError> {
-    let mut ordered: Vec<(&'a Source, Cow<'a, RecordedEvent>)> = Vec::with_capacity(events.len());
+) -> Result<Vec<Ordered<'a>>, ProjectionError> {
+    let mut ordered: Vec<Ordered<'a>> = Vec::with_capacity(events.len());
     let mut sources: Vec<&'a Source> = Vec::new();
     for (source, _) in events {
         if !sources.iter().any(|s| std::ptr::eq(*s, *source)) {
@@ -401,17 +446,22 @@ async fn in_store_order<'a>(
             .collect();
         fresh.sort_unstable();
         fresh.dedup();
-        let complete = match fresh.last() {
-            Some(last) if by_context => {
-                store.count_between(after, *last, &source.filter()).await? == fresh.len() as u64
-            }
-            _ => true,
+        let Some(last) = fresh.last().copied().filter(|_| by_context) else {
+            ordered.extend(mine.into_iter().map(|e| (source, Cow::Borrowed(e), false)));
+            continue;
         };
-        if complete {
-            ordered.extend(mine.into_iter().map(|e| (source, Cow::Borrowed(e))));
+        let stored = store.count_between(after, last, &source.filter()).await?;
+        if stored == fresh.len() as u64 {
+            ordered.extend(mine.into_iter().map(|e| (source, Cow::Borrowed(e), false)));
             continue;
         }
-        let last = fresh.last().copied().unwrap_or(after);
+        // Dead-lettered events are not missing: they were given up on.
+        let skipped = read_skipped(connection, &source.context, after, last).await?;
+        let given_up = skipped.iter().filter(|p| !fresh.contains(p)).count() as u64;
+        if stored == fresh.len() as u64 + given_up {
+            ordered.extend(mine.into_iter().map(|e| (source, Cow::Borrowed(e), false)));
+            continue;
+        }
         tracing::debug!(
             projection = projection.name(),
             source = %source.context,
@@ -425,15 +475,41 @@ async fn in_store_order<'a>(
             let Some(end) = page.last().map(|e| e.position) else {
                 break;
             };
-            ordered.extend(
-                page.into_iter()
-                    .filter(|e| e.position <= last)
-                    .map(|e| (source, Cow::Owned(e))),
-            );
+            for event in page {
+                if event.position > last || skipped.contains(&event.position) {
+                    continue;
+                }
+                let filled = !fresh.contains(&event.position);
+                ordered.push((source, Cow::Owned(event), filled));
+            }
             position = end;
         }
     }
     Ok(ordered)
+}
+
+/// An event to apply, and whether it came from the store to fill a batch.
+type Ordered<'a> = (&'a Source, Cow<'a, RecordedEvent>, bool);
+
+async fn read_skipped(
+    connection: &mut AnyConnection,
+    source: &str,
+    after: u64,
+    last: u64,
+) -> Result<Vec<u64>, ProjectionError> {
+    let positions: Vec<i64> = sqlx::query_scalar(
+        "SELECT position FROM projection_skipped WHERE source = $1 AND position > $2 \
+         AND position <= $3",
+    )
+    .bind(source)
+    .bind(i64::try_from(after).unwrap_or(i64::MAX))
+    .bind(i64::try_from(last).unwrap_or(i64::MAX))
+    .fetch_all(&mut *connection)
+    .await?;
+    Ok(positions
+        .into_iter()
+        .filter_map(|p| u64::try_from(p).ok())
+        .collect())
 }
 
 /// Moves the source's checkpoint to `position` in the caller's transaction.

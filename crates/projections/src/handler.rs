@@ -34,6 +34,10 @@ impl EventHandler for ProjectionHandler {
             .map_err(handler_error)
     }
 
+    async fn dead_lettered(&self, event: &RecordedEvent) -> Result<(), HandlerError> {
+        self.handle.skip(event).await.map_err(handler_error)
+    }
+
     async fn handle_batch(&self, events: &[RecordedEvent]) -> Option<Result<(), HandlerError>> {
         Some(
             self.handle

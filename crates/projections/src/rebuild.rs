@@ -127,13 +127,16 @@ impl ProjectionHandle {
         let mut applied = 0;
         for source in self.sources() {
             let filter = source.filter();
-            let mut connection = pool.acquire().await?;
-            let after = crate::handle::read_checkpoints(&mut connection)
+            let mut tx = pool.begin().await?;
+            if let Some(generation) = schema_generation {
+                set_local_schema(&mut tx, self.name(), generation).await?;
+            }
+            let after = crate::handle::read_checkpoints(&mut tx)
                 .await?
                 .get(&source.context)
                 .copied()
                 .unwrap_or(0);
-            drop(connection);
+            tx.commit().await?;
             let mut page = store.read_all(after, &filter, REPLAY_PAGE).await?;
             while let Some(last) = page.last().map(|e| e.position) {
                 let full = page.len() == REPLAY_PAGE;
