@@ -18,7 +18,7 @@ use gongzhi_eventstore::RecordedEvent;
 use sqlx::{AnyConnection, AnyPool, Executor};
 
 /// Events per replayed page, i.e. per rebuild transaction.
-const REPLAY_PAGE: usize = 1_000;
+const REPLAY_PAGE: usize = 2_000;
 
 /// Reported after each replayed page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
