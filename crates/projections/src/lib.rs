@@ -15,6 +15,7 @@
 //!   announced with NOTIFY on commit and each process listens once.
 
 mod applied;
+mod apply;
 mod backend;
 mod error;
 mod handle;
