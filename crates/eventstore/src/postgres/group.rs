@@ -1,106 +1,73 @@
-//! Group commit: concurrent appends share one statement and one commit, so
-//! one WAL flush (the commit's fsync, `synchronous_commit` stays on) and one
-//! round trip serve many of them.
+//! Group commit: concurrent appends share one transaction, so one WAL flush
+//! (the commit's fsync, `synchronous_commit` stays on) serves many of them.
 //!
-//! Appends queue on a channel; committer tasks each take every append
-//! waiting and write the group with ONE statement in its own implicit
-//! transaction (`WRITE_GROUP`), which:
-//! 1. locks the group's existing streams in name order (`FOR UPDATE`), so two
-//!    groups lock in the same order, and reads their current revisions;
-//! 2. checks each append's expected revision against its stream, in SQL;
-//!    appends that fail are left out of the statement;
-//! 3. moves the passing streams' revisions (creating new streams, which a
-//!    concurrent creator makes us skip rather than wait for a conflict);
-//! 4. takes the `$all` counter once for the whole group, last, as a single
-//!    append does, and writes every event and one notification.
+//! Appends queue on a channel; one committer task takes every append waiting
+//! and writes the group in one transaction:
+//! 1. locks all their streams in one statement (sorted, so two groups in
+//!    different processes lock in the same order) and reads their revisions;
+//! 2. checks each append's expected revision against its stream as the
+//!    earlier appends of the group leave it; appends that fail the check are
+//!    left out of the group;
+//! 3. takes the `$all` counter once for the whole group, last, as a single
+//!    append does, and writes every event, every stream's revision and one
+//!    notification in one statement; then commits.
 //!
-//! Positions stay gapless and in commit order (the counter row is held
+//! Positions stay gapless and in commit order (the counter is still held
 //! until commit), and each append's events are contiguous and in the order
 //! the appends were taken. Optimistic concurrency per stream is unchanged:
-//! the stream row locks are held until commit. A group holds each stream at
-//! most once; a second append to the same stream goes in the next statement,
-//! checked against what the first left.
+//! the stream row locks are held until commit.
 //!
 //! Anything unusual is not handled here but by the single-append path of
 //! `append.rs`, which has the full rules: an append whose expected revision
-//! fails (it may be the retry of an append that succeeded), an append whose
-//! new stream another transaction was creating at the same time, and every
-//! append of a group whose statement fails (an event id already stored, a
+//! fails (it may be the retry of an append that succeeded), and every append
+//! of a group whose transaction fails (an event id already stored, a
 //! deadlock with another process, a lost connection) run one by one after
 //! the group, exactly as they would have without grouping.
 
 use super::NOTIFY_CHANNEL;
 use super::append::append as append_one;
 use super::errors::map_pg_error;
-use crate::append_rules::{stored_u64, to_stored};
+use crate::append_rules::{check_expected, to_stored};
 use crate::record::metadata_json;
 use crate::{AppendResult, EventData, ExpectedRevision, StoreError, StreamName};
 use sqlx::{PgPool, Row};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Most appends in one group; more wait for the next group.
 const MAX_GROUP: usize = 256;
 
-/// Expected revision kinds as `WRITE_GROUP` checks them.
-const ANY: i32 = 0;
-const NO_STREAM: i32 = 1;
-const STREAM_EXISTS: i32 = 2;
-const EXACT: i32 = 3;
+const LOCK_STREAMS: &str = "INSERT INTO eventstore.streams (stream_name, category, revision) \
+     SELECT s.stream_name, s.category, -1 FROM UNNEST($1::text[], $2::text[]) AS s(stream_name, category) \
+     ORDER BY s.stream_name \
+     ON CONFLICT (stream_name) DO UPDATE SET revision = eventstore.streams.revision \
+     RETURNING stream_name, revision";
 
-/// Parameters: per append `$1` stream, `$2` category, `$3` event count,
-/// `$4` expected kind, `$5` expected revision (for `EXACT`); per event `$6`
-/// its append's index (1-based), `$7` its index within the append
-/// (1-based), `$8`..`$12` its columns; `$13` the notification channel.
-/// Returns one row per append written: its index, last revision and last
-/// position. Appends not returned were left out and wrote nothing.
-const WRITE_GROUP: &str = "WITH req AS ( \
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::int[], $5::bigint[]) \
-             WITH ORDINALITY AS r(stream_name, category, n, kind, expected, idx) \
-     ), locked AS ( \
-         SELECT s.stream_name, s.revision FROM eventstore.streams s \
-         WHERE s.stream_name = ANY($1::text[]) ORDER BY s.stream_name FOR UPDATE \
-     ), checked AS ( \
-         SELECT r.stream_name, r.category, r.n, l.stream_name IS NOT NULL AS present \
-         FROM req r LEFT JOIN locked l USING (stream_name) \
-         WHERE CASE r.kind \
-             WHEN 0 THEN true \
-             WHEN 1 THEN l.revision IS NULL OR l.revision < 0 \
-             WHEN 2 THEN l.revision >= 0 \
-             ELSE l.revision = r.expected END \
-     ), updated AS ( \
-         UPDATE eventstore.streams s SET revision = s.revision + c.n \
-         FROM checked c WHERE c.present AND s.stream_name = c.stream_name \
-         RETURNING s.stream_name, s.revision \
-     ), created AS ( \
-         INSERT INTO eventstore.streams (stream_name, category, revision) \
-         SELECT c.stream_name, c.category, c.n - 1 FROM checked c WHERE NOT c.present \
-         ORDER BY c.stream_name \
-         ON CONFLICT (stream_name) DO NOTHING \
-         RETURNING stream_name, revision \
-     ), taken AS ( \
-         SELECT r.idx, r.n, r.stream_name, r.category, w.revision AS last_revision, \
-                sum(r.n) OVER (ORDER BY r.idx) AS through, sum(r.n) OVER () AS total \
-         FROM req r JOIN (SELECT * FROM updated UNION ALL SELECT * FROM created) w USING (stream_name) \
-     ), head AS ( \
-         UPDATE eventstore.all_head SET position = position + (SELECT max(total) FROM taken) \
-         WHERE EXISTS (SELECT 1 FROM taken) \
-         RETURNING position \
+const WRITE_GROUP: &str = "WITH head AS ( \
+         UPDATE eventstore.all_head SET position = position + $1 RETURNING position \
+     ), stream_update AS ( \
+         UPDATE eventstore.streams AS s SET revision = u.revision \
+         FROM UNNEST($2::text[], $3::bigint[]) AS u(stream_name, revision) \
+         WHERE s.stream_name = u.stream_name \
      ), inserted AS ( \
          INSERT INTO eventstore.events \
              (position, event_id, stream_name, revision, category, event_type, district, payload, metadata) \
-         SELECT head.position - t.total + t.through - t.n + e.k, e.event_id, t.stream_name, \
-                t.last_revision - t.n + e.k, t.category, e.event_type, e.district, e.payload, \
-                e.metadata::jsonb \
-         FROM head, taken t \
-         JOIN UNNEST($6::bigint[], $7::bigint[], $8::uuid[], $9::text[], $10::text[], $11::bytea[], \
-                     $12::text[]) AS e(idx, k, event_id, event_type, district, payload, metadata) \
-             ON e.idx = t.idx \
+         SELECT head.position - $1 + e.ord, e.event_id, e.stream_name, e.revision, e.category, \
+                e.event_type, e.district, e.payload, e.metadata::jsonb \
+         FROM head, UNNEST($4::uuid[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], \
+                           $10::bytea[], $11::text[]) \
+              WITH ORDINALITY AS e(event_id, stream_name, revision, category, event_type, district, \
+                                   payload, metadata, ord) \
          RETURNING position \
      ) \
-     SELECT t.idx, t.last_revision, head.position - t.total + t.through AS last_position \
-     FROM taken t, head, \
-         LATERAL (SELECT pg_notify($13, (SELECT max(position) FROM inserted)::text)) AS notified";
+     SELECT head.position AS last_position FROM head, \
+         LATERAL (SELECT pg_notify($12, (SELECT max(position) FROM inserted)::text)) AS notified";
+
+/// Streams the group locked but left without events go back to not
+/// existing, as a rolled-back single append leaves them.
+const FORGET_EMPTY: &str =
+    "DELETE FROM eventstore.streams WHERE stream_name = ANY($1) AND revision = -1";
 
 #[derive(Debug)]
 pub(super) struct Request {
@@ -189,33 +156,27 @@ async fn run(pool: PgPool, max_event_bytes: usize, requests: mpsc::UnboundedRece
 }
 
 async fn commit_group(pool: &PgPool, max_event_bytes: usize, group: Vec<Request>) {
-    let mut pending = group;
-    while !pending.is_empty() {
-        // One append per stream in a statement; the others follow, checked
-        // against what this one leaves.
-        let (round, later): (Vec<Request>, Vec<Request>) = {
-            let mut seen = std::collections::HashSet::new();
-            pending
-                .into_iter()
-                .partition(|r| seen.insert(r.stream.as_str().to_owned()))
-        };
-        pending = later;
-        match write_group(pool, &round).await {
-            Ok(outcomes) => {
-                for (request, outcome) in round.into_iter().zip(outcomes) {
-                    match outcome {
-                        Some(result) => {
-                            let _ = request.reply.send(Ok(result));
-                        }
-                        None => one_by_one(pool, max_event_bytes, request).await,
+    if group.len() == 1 {
+        for request in group {
+            one_by_one(pool, max_event_bytes, request).await;
+        }
+        return;
+    }
+    match write_group(pool, &group).await {
+        Ok(outcomes) => {
+            for (request, outcome) in group.into_iter().zip(outcomes) {
+                match outcome {
+                    Some(result) => {
+                        let _ = request.reply.send(Ok(result));
                     }
+                    None => one_by_one(pool, max_event_bytes, request).await,
                 }
             }
-            Err(error) => {
-                tracing::debug!(%error, appends = round.len(), "group append failed, appending one by one");
-                for request in round {
-                    one_by_one(pool, max_event_bytes, request).await;
-                }
+        }
+        Err(error) => {
+            tracing::debug!(%error, appends = group.len(), "group append failed, appending one by one");
+            for request in group {
+                one_by_one(pool, max_event_bytes, request).await;
             }
         }
     }
@@ -234,62 +195,113 @@ async fn one_by_one(pool: &PgPool, max_event_bytes: usize, request: Request) {
     let _ = request.reply.send(result);
 }
 
-/// Writes the group (each stream at most once) with one statement in its
-/// own transaction. Returns, per request, its result, or `None` for one left
-/// to the single-append path.
+/// Writes the group in one transaction. Returns, per request, its result,
+/// or `None` for one left to the single-append path.
 async fn write_group(
     pool: &PgPool,
     group: &[Request],
 ) -> Result<Vec<Option<AppendResult>>, StoreError> {
-    let mut batch = Batch::default();
-    for (index, request) in (1i64..).zip(group) {
-        batch.push(index, request)?;
+    let mut tx = pool.begin().await.map_err(map_pg_error)?;
+    let mut names: Vec<&str> = group.iter().map(|r| r.stream.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let categories: Vec<&str> = names
+        .iter()
+        .map(|name| {
+            group
+                .iter()
+                .find(|r| r.stream.as_str() == *name)
+                .map_or("", |r| r.stream.category())
+        })
+        .collect();
+    let rows = sqlx::query(LOCK_STREAMS)
+        .bind(&names)
+        .bind(&categories)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_pg_error)?;
+    let mut revisions: HashMap<String, Option<u64>> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let name: String = row.try_get("stream_name").map_err(map_pg_error)?;
+        let revision: i64 = row.try_get("revision").map_err(map_pg_error)?;
+        revisions.insert(name, u64::try_from(revision).ok());
     }
-    let rows = sqlx::query(WRITE_GROUP)
-        .bind(&batch.stream_names)
-        .bind(&batch.stream_categories)
-        .bind(&batch.counts)
-        .bind(&batch.kinds)
-        .bind(&batch.expected)
-        .bind(&batch.owners)
-        .bind(&batch.ordinals)
+
+    let mut batch = Batch::default();
+    let mut taken = Vec::with_capacity(group.len());
+    for request in group {
+        let current = revisions.get(request.stream.as_str()).copied().flatten();
+        if check_expected(&request.stream, request.expected, current).is_err() {
+            taken.push(None);
+            continue;
+        }
+        let first_revision = current.map_or(0, |r| r + 1);
+        batch.push(request, first_revision)?;
+        let last_revision = first_revision + request.events.len() as u64 - 1;
+        revisions.insert(request.stream.as_str().to_owned(), Some(last_revision));
+        taken.push(Some((first_revision, batch.ids.len() as u64)));
+    }
+    let empty: Vec<&str> = revisions
+        .iter()
+        .filter(|(_, revision)| revision.is_none())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !empty.is_empty() {
+        sqlx::query(FORGET_EMPTY)
+            .bind(&empty)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_pg_error)?;
+    }
+    if batch.ids.is_empty() {
+        tx.commit().await.map_err(map_pg_error)?;
+        return Ok(vec![None; group.len()]);
+    }
+    let (updated_names, updated_revisions): (Vec<&str>, Vec<i64>) = revisions
+        .iter()
+        .filter_map(|(name, revision)| revision.map(|r| (name.as_str(), to_stored(r))))
+        .filter(|(name, _)| batch.streams.iter().any(|s| s == name))
+        .unzip();
+    let total = batch.ids.len() as i64;
+    let last_position: i64 = sqlx::query_scalar(WRITE_GROUP)
+        .bind(total)
+        .bind(&updated_names)
+        .bind(&updated_revisions)
         .bind(&batch.ids)
+        .bind(&batch.streams)
+        .bind(&batch.revisions)
+        .bind(&batch.categories)
         .bind(&batch.types)
         .bind(&batch.districts)
         .bind(&batch.payloads)
         .bind(&batch.metadata)
         .bind(NOTIFY_CHANNEL)
-        .fetch_all(pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(map_pg_error)?;
-    let mut outcomes: Vec<Option<AppendResult>> = vec![None; group.len()];
-    for row in rows {
-        let index: i64 = row.try_get("idx").map_err(map_pg_error)?;
-        let last_revision: i64 = row.try_get("last_revision").map_err(map_pg_error)?;
-        let last_position: i64 = row.try_get("last_position").map_err(map_pg_error)?;
-        let slot = usize::try_from(index - 1)
-            .ok()
-            .and_then(|i| outcomes.get_mut(i))
-            .ok_or_else(|| StoreError::Corrupt(format!("group answered unknown append {index}")))?;
-        *slot = Some(AppendResult {
-            next_expected_revision: stored_u64(last_revision, "revision")?,
-            position: stored_u64(last_position, "position")?,
-        });
-    }
-    Ok(outcomes)
+    tx.commit().await.map_err(map_pg_error)?;
+    let last_position = u64::try_from(last_position)
+        .map_err(|_| StoreError::Corrupt(format!("negative position {last_position}")))?;
+    let first_position = last_position + 1 - batch.ids.len() as u64;
+    Ok(group
+        .iter()
+        .zip(taken)
+        .map(|(request, taken)| {
+            taken.map(|(first_revision, events_so_far)| AppendResult {
+                next_expected_revision: first_revision + request.events.len() as u64 - 1,
+                position: first_position + events_so_far - 1,
+            })
+        })
+        .collect())
 }
 
-/// The group's appends and events as the columns `WRITE_GROUP` unnests.
+/// The group's rows as the columns `WRITE_GROUP` unnests.
 #[derive(Default)]
 struct Batch {
-    stream_names: Vec<String>,
-    stream_categories: Vec<String>,
-    counts: Vec<i64>,
-    kinds: Vec<i32>,
-    expected: Vec<i64>,
-    owners: Vec<i64>,
-    ordinals: Vec<i64>,
     ids: Vec<uuid::Uuid>,
+    streams: Vec<String>,
+    revisions: Vec<i64>,
+    categories: Vec<String>,
     types: Vec<String>,
     districts: Vec<Option<String>>,
     payloads: Vec<Vec<u8>>,
@@ -297,23 +309,12 @@ struct Batch {
 }
 
 impl Batch {
-    fn push(&mut self, index: i64, request: &Request) -> Result<(), StoreError> {
-        let (kind, expected) = match request.expected {
-            ExpectedRevision::Any => (ANY, 0),
-            ExpectedRevision::NoStream => (NO_STREAM, 0),
-            ExpectedRevision::StreamExists => (STREAM_EXISTS, 0),
-            ExpectedRevision::Exact(revision) => (EXACT, to_stored(revision)),
-        };
-        self.stream_names.push(request.stream.as_str().to_owned());
-        self.stream_categories
-            .push(request.stream.category().to_owned());
-        self.counts.push(request.events.len() as i64);
-        self.kinds.push(kind);
-        self.expected.push(expected);
-        for (event, ordinal) in request.events.iter().zip(1i64..) {
-            self.owners.push(index);
-            self.ordinals.push(ordinal);
+    fn push(&mut self, request: &Request, first_revision: u64) -> Result<(), StoreError> {
+        for (event, revision) in request.events.iter().zip(to_stored(first_revision)..) {
             self.ids.push(event.event_id);
+            self.streams.push(request.stream.as_str().to_owned());
+            self.revisions.push(revision);
+            self.categories.push(request.stream.category().to_owned());
             self.types.push(event.event_type.clone());
             self.districts.push(
                 event
