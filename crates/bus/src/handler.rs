@@ -23,6 +23,14 @@ pub trait EventHandler: Send + Sync + 'static {
     async fn handle_batch(&self, _events: &[RecordedEvent]) -> Option<Result<(), HandlerError>> {
         None
     }
+
+    /// Called before `event` goes to dead letters (it will not be handled),
+    /// so a handler that fills what its deliveries lack from the store (a
+    /// projection) leaves it out too. On error the event is not
+    /// dead-lettered now but retried later.
+    async fn dead_lettered(&self, _event: &RecordedEvent) -> Result<(), HandlerError> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

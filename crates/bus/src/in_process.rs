@@ -163,7 +163,16 @@ impl InProcessDelivery {
                 }
                 Err(error) => error,
             };
-            if !error.is_retryable() || attempt >= self.max_attempts {
+            let give_up = !error.is_retryable() || attempt >= self.max_attempts;
+            let recorded = if give_up {
+                self.handler.dead_lettered(event).await
+            } else {
+                Ok(())
+            };
+            if let Err(not_recorded) = &recorded {
+                tracing::warn!(delivery = %self.name, event_id = %event.event_id, error = %not_recorded, "could not record the dead letter, will retry");
+            }
+            if give_up && recorded.is_ok() {
                 self.stats.count_dead_letter();
                 tracing::error!(
                     delivery = %self.name,

@@ -79,6 +79,27 @@ pub trait EventStore: Send + Sync + 'static {
         max_count: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError>;
 
+    /// The position of the last event matching `filter` with position in
+    /// `(after, at_or_below]`, if any. A read-your-writes wait asks it once
+    /// for the event it must see applied; the scan is bounded by how far the
+    /// reader is behind, not by the size of `$all`.
+    async fn last_position_between(
+        &self,
+        after: u64,
+        at_or_below: u64,
+        filter: &AllFilter,
+    ) -> Result<Option<u64>, StoreError>;
+
+    /// How many events matching `filter` have a position in
+    /// `(after, at_or_below]`. A projection compares it with what it was
+    /// delivered, to learn whether any event in between is missing.
+    async fn count_between(
+        &self,
+        after: u64,
+        at_or_below: u64,
+        filter: &AllFilter,
+    ) -> Result<u64, StoreError>;
+
     /// Finds a stored event by id, wherever it is. Command handlers use it to
     /// answer a retried `request_id` with the original receipt.
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError>;

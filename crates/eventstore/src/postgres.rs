@@ -201,6 +201,7 @@ impl EventStore for PostgresEventStore {
         from: ReadFrom,
         max_count: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let from_end = from;
         let from = match from {
             ReadFrom::Start => 0,
             ReadFrom::End => i64::MAX,
@@ -218,7 +219,13 @@ impl EventStore for PostgresEventStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_pg_error)?;
-        if rows.is_empty() && !self.stream_exists(stream).await? {
+        // From either end, no rows means no events: the stream does not
+        // exist, and a command's load of a new stream skips a round trip.
+        let whole = matches!(
+            (direction, from_end),
+            (Direction::Forward, ReadFrom::Start) | (Direction::Backward, ReadFrom::End)
+        );
+        if rows.is_empty() && (whole || !self.stream_exists(stream).await?) {
             return Err(StoreError::StreamNotFound {
                 stream: stream.clone(),
             });
@@ -248,6 +255,66 @@ impl EventStore for PostgresEventStore {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         self.read_all_in(Direction::Backward, before, filter, max_count)
             .await
+    }
+
+    async fn last_position_between(
+        &self,
+        after: u64,
+        at_or_below: u64,
+        filter: &AllFilter,
+    ) -> Result<Option<u64>, StoreError> {
+        if at_or_below <= after {
+            return Ok(None);
+        }
+        let patterns: Vec<String> = filter
+            .event_type_prefixes
+            .iter()
+            .map(|p| like_prefix_pattern(p))
+            .collect();
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT position FROM eventstore.events WHERE position > $1 AND position <= $2 \
+             AND (cardinality($3::text[]) = 0 OR category = ANY($3)) \
+             AND (cardinality($4::text[]) = 0 OR event_type LIKE ANY($4)) \
+             ORDER BY position DESC LIMIT 1",
+        )
+        .bind(to_stored(after))
+        .bind(to_stored(at_or_below))
+        .bind(&filter.categories)
+        .bind(&patterns)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_pg_error)?;
+        last.map(|p| crate::append_rules::stored_u64(p, "position"))
+            .transpose()
+    }
+
+    async fn count_between(
+        &self,
+        after: u64,
+        at_or_below: u64,
+        filter: &AllFilter,
+    ) -> Result<u64, StoreError> {
+        if at_or_below <= after {
+            return Ok(0);
+        }
+        let patterns: Vec<String> = filter
+            .event_type_prefixes
+            .iter()
+            .map(|p| like_prefix_pattern(p))
+            .collect();
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM eventstore.events WHERE position > $1 AND position <= $2 \
+             AND (cardinality($3::text[]) = 0 OR category = ANY($3)) \
+             AND (cardinality($4::text[]) = 0 OR event_type LIKE ANY($4))",
+        )
+        .bind(to_stored(after))
+        .bind(to_stored(at_or_below))
+        .bind(&filter.categories)
+        .bind(&patterns)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_pg_error)?;
+        crate::append_rules::stored_u64(count, "count")
     }
 
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError> {

@@ -296,6 +296,58 @@ impl EventStore for SqliteEventStore {
             .await
     }
 
+    async fn last_position_between(
+        &self,
+        after: u64,
+        at_or_below: u64,
+        filter: &AllFilter,
+    ) -> Result<Option<u64>, StoreError> {
+        if at_or_below <= after {
+            return Ok(None);
+        }
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT position FROM events WHERE position > ?1 AND position <= ?2 \
+             AND (json_array_length(?3) = 0 OR category IN (SELECT value FROM json_each(?3))) \
+             AND (json_array_length(?4) = 0 OR EXISTS (SELECT 1 FROM json_each(?4) AS p \
+                  WHERE substr(event_type, 1, length(p.value)) = p.value)) \
+             ORDER BY position DESC LIMIT 1",
+        )
+        .bind(to_stored(after))
+        .bind(to_stored(at_or_below))
+        .bind(json_list(&filter.categories)?)
+        .bind(json_list(&filter.event_type_prefixes)?)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        last.map(|p| crate::append_rules::stored_u64(p, "position"))
+            .transpose()
+    }
+
+    async fn count_between(
+        &self,
+        after: u64,
+        at_or_below: u64,
+        filter: &AllFilter,
+    ) -> Result<u64, StoreError> {
+        if at_or_below <= after {
+            return Ok(0);
+        }
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM events WHERE position > ?1 AND position <= ?2 \
+             AND (json_array_length(?3) = 0 OR category IN (SELECT value FROM json_each(?3))) \
+             AND (json_array_length(?4) = 0 OR EXISTS (SELECT 1 FROM json_each(?4) AS p \
+                  WHERE substr(event_type, 1, length(p.value)) = p.value))",
+        )
+        .bind(to_stored(after))
+        .bind(to_stored(at_or_below))
+        .bind(json_list(&filter.categories)?)
+        .bind(json_list(&filter.event_type_prefixes)?)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        crate::append_rules::stored_u64(count, "count")
+    }
+
     async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError> {
         let sql = format!("{SELECT_EVENT} WHERE event_id = ?1");
         let row = sqlx::query(&sql)

@@ -88,4 +88,4 @@ pub use store::{
     SharedKeyStore, SqliteKeyStore,
 };
 pub use subject::{InvalidSubjectId, Subject, SubjectId};
-pub use vault::{ErasureReceipt, MAX_PLAINTEXT_LEN, Opened, Vault};
+pub use vault::{ErasureReceipt, MAX_PLAINTEXT_LEN, Opened, Sealer, Vault};

@@ -157,6 +157,13 @@ impl Vault {
                 max: MAX_PLAINTEXT_LEN,
             });
         }
+        self.sealer(subject).await?.seal(field, plaintext)
+    }
+
+    /// The subject's data key for sealing several fields of one command:
+    /// the key store is consulted once here (creating the key on first use,
+    /// refusing an erased subject) instead of once per field.
+    pub async fn sealer(&self, subject: &Subject) -> Result<Sealer, PrivacyError> {
         let epoch = self.inner.cache.erasure_epoch();
         let record = match self.inner.store.find(&subject.id).await? {
             Some(record) => record,
@@ -172,8 +179,10 @@ impl Vault {
         self.inner
             .cache
             .insert(&subject.id, &data_key, epoch, Instant::now());
-        let aad = associated_data(&subject.id, field);
-        Ok(Sealed::from_encrypted(encrypt(&data_key, &aad, plaintext)?))
+        Ok(Sealer {
+            subject: subject.id.clone(),
+            data_key,
+        })
     }
 
     pub async fn open(
@@ -272,6 +281,37 @@ impl Vault {
             .cache
             .insert(subject, &key, epoch, Instant::now());
         Ok(Some(key))
+    }
+}
+
+/// Seals fields of one subject with the key [`Vault::sealer`] read; lives
+/// for one command, so an erasure is refused by the next command's lookup.
+pub struct Sealer {
+    subject: SubjectId,
+    data_key: KeyBytes,
+}
+
+impl Sealer {
+    pub fn seal(&self, field: &str, plaintext: &[u8]) -> Result<Sealed, PrivacyError> {
+        check_field(field)?;
+        if plaintext.len() > MAX_PLAINTEXT_LEN {
+            return Err(PrivacyError::PlaintextTooLarge {
+                len: plaintext.len(),
+                max: MAX_PLAINTEXT_LEN,
+            });
+        }
+        let aad = associated_data(&self.subject, field);
+        Ok(Sealed::from_encrypted(encrypt(
+            &self.data_key,
+            &aad,
+            plaintext,
+        )?))
+    }
+}
+
+impl fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sealer {{ subject: {}, key: <redacted> }}", self.subject)
     }
 }
 

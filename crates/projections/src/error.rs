@@ -19,6 +19,17 @@ pub enum ProjectionError {
         wanted: u64,
         waited: Duration,
     },
+    /// An event a batch lacked, applied from the store, failed: another
+    /// replica was handed it and retries or dead-letters it; the batch
+    /// waits for that (retryable).
+    #[error(
+        "projection {projection} waits for event {position}, which failed when taken from the store: {reason}"
+    )]
+    MissingEventFailed {
+        projection: String,
+        position: u64,
+        reason: String,
+    },
     #[error("projection {projection} cannot apply event {event_id}: {reason}")]
     Apply {
         projection: String,

@@ -1,8 +1,10 @@
 //! A registered projection: applies events to its live generation and serves
 //! queries from it.
 
+use crate::applied::AppliedPositions;
+use crate::apply::{apply_in, enter_generation};
 use crate::backend::schema_name;
-use crate::notify::{CheckpointListener, notify_in, wake};
+use crate::notify::{CheckpointListener, notify_in};
 use crate::{Backend, Projection, ProjectionError, Source};
 use gongzhi_eventstore::{RecordedEvent, SharedEventStore};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
@@ -10,7 +12,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{RwLock, watch};
-use tracing::Instrument;
 
 /// Upper bound on events counted as pending in a status report.
 const PENDING_COUNT_CAP: usize = 10_000;
@@ -45,10 +46,10 @@ pub(crate) struct Inner {
     pub sources: Vec<Source>,
     pub store: SharedEventStore,
     pub generations: Generations,
-    /// Changed whenever the checkpoints may have moved (an apply or a rebuild
-    /// switch here, a notification from another process, a listener
-    /// reconnect), to wake read-your-writes waiters without polling.
-    pub checkpoint_moved: Arc<watch::Sender<u64>>,
+    /// The checkpoints as this process knows them: moved by applies here
+    /// and, on PostgreSQL, by other processes' notifications; read-your-writes
+    /// waiters wait on it without querying (see `applied`).
+    pub applied: Arc<AppliedPositions>,
     /// Queries currently blocked in a read-your-writes wait.
     pub waiting: watch::Sender<usize>,
 }
@@ -72,9 +73,9 @@ impl ProjectionHandle {
         generations: Generations,
     ) -> Self {
         let sources = projection.sources();
-        let checkpoint_moved = Arc::new(watch::Sender::new(0));
+        let applied = Arc::new(AppliedPositions::default());
         if let Generations::Postgres { listener, .. } = &generations {
-            listener.register(projection.name(), &checkpoint_moved);
+            listener.register(projection.name(), &applied);
         }
         Self {
             inner: Arc::new(Inner {
@@ -82,7 +83,7 @@ impl ProjectionHandle {
                 sources,
                 store,
                 generations,
-                checkpoint_moved,
+                applied,
                 waiting: watch::Sender::new(0),
             }),
         }
@@ -106,60 +107,17 @@ impl ProjectionHandle {
     /// Applies one event to the live generation, unless its source checkpoint
     /// has already passed it. Returns whether it was applied.
     pub async fn apply(&self, event: &RecordedEvent) -> Result<bool, ProjectionError> {
-        let Some(source) = self.inner.sources.iter().find(|s| s.matches(event)) else {
-            return Ok(false);
-        };
-        let applied = match &self.inner.generations {
-            Generations::Postgres { appliers, .. } => {
-                let mut tx = appliers.begin().await?;
-                let generation: i64 = sqlx::query_scalar(
-                    "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
-                )
-                .bind(self.name())
-                .fetch_one(&mut *tx)
-                .await?;
-                set_local_schema(&mut tx, self.name(), generation).await?;
-                let applied = apply_in(
-                    &mut tx,
-                    self.inner.projection.as_ref(),
-                    Backend::Postgres,
-                    source,
-                    event,
-                )
-                .await?;
-                if applied {
-                    // Replicas sharing this database learn of it on commit.
-                    notify_in(&mut tx, self.name()).await?;
-                }
-                tx.commit().await?;
-                applied
-            }
-            Generations::Sqlite { active, .. } => {
-                let generation = active.read().await;
-                let mut tx = generation.pool.begin().await?;
-                let applied = apply_in(
-                    &mut tx,
-                    self.inner.projection.as_ref(),
-                    Backend::Sqlite,
-                    source,
-                    event,
-                )
-                .await?;
-                tx.commit().await?;
-                applied
-            }
-        };
-        if applied {
-            wake(&self.inner.checkpoint_moved);
-        }
-        Ok(applied)
+        Ok(self.apply_batch(std::slice::from_ref(event)).await? > 0)
     }
 
     /// Applies `events`, in order, to the live generation in ONE transaction,
     /// so a whole batch costs one commit (one WAL flush) instead of one per
     /// event. Each event is still skipped when its source checkpoint has
-    /// passed it, and the checkpoints move in the same transaction. On error
-    /// nothing is applied. Returns how many were applied.
+    /// passed it, and the checkpoints move in the same transaction (read
+    /// once and written once per batch). Matching events the batch lacks
+    /// below its last one (another replica holds them) are applied from the
+    /// store first, so a checkpoint never passes an unapplied event. On
+    /// error nothing is applied. Returns how many were applied.
     pub async fn apply_batch(&self, events: &[RecordedEvent]) -> Result<u64, ProjectionError> {
         let wanted: Vec<(&Source, &RecordedEvent)> = events
             .iter()
@@ -175,51 +133,80 @@ impl ProjectionHandle {
             return Ok(0);
         }
         let projection = self.inner.projection.as_ref();
-        let mut applied = 0;
-        match &self.inner.generations {
-            Generations::Postgres { appliers, .. } => {
+        let outcome = match &self.inner.generations {
+            Generations::Postgres {
+                appliers, listener, ..
+            } => {
                 let mut tx = appliers.begin().await?;
-                let generation: i64 = sqlx::query_scalar(
-                    "SELECT active_generation FROM projections.registry WHERE name = $1 FOR SHARE",
+                enter_generation(&mut tx, self.name(), true).await?;
+                let outcome = apply_in(
+                    &mut tx,
+                    projection,
+                    Backend::Postgres,
+                    self.inner.store.as_ref(),
+                    &wanted,
                 )
-                .bind(self.name())
-                .fetch_one(&mut *tx)
                 .await?;
-                set_local_schema(&mut tx, self.name(), generation).await?;
-                for (source, event) in wanted {
-                    let span = apply_span(self.name(), event);
-                    if apply_in(&mut tx, projection, Backend::Postgres, source, event)
-                        .instrument(span)
-                        .await?
-                    {
-                        applied += 1;
-                    }
-                }
-                if applied > 0 {
+                if !outcome.moved.is_empty() {
                     // Replicas sharing this database learn of it on commit.
-                    notify_in(&mut tx, self.name()).await?;
+                    notify_in(&mut tx, self.name(), listener.process(), &outcome.moved).await?;
                 }
                 tx.commit().await?;
+                outcome
             }
             Generations::Sqlite { active, .. } => {
                 let generation = active.read().await;
                 let mut tx = generation.pool.begin().await?;
-                for (source, event) in wanted {
-                    let span = apply_span(self.name(), event);
-                    if apply_in(&mut tx, projection, Backend::Sqlite, source, event)
-                        .instrument(span)
-                        .await?
-                    {
-                        applied += 1;
-                    }
-                }
+                let outcome = apply_in(
+                    &mut tx,
+                    projection,
+                    Backend::Sqlite,
+                    self.inner.store.as_ref(),
+                    &wanted,
+                )
+                .await?;
+                tx.commit().await?;
+                outcome
+            }
+        };
+        self.inner
+            .applied
+            .advance(outcome.moved.iter().map(|(k, p)| (k.as_str(), *p)));
+        Ok(outcome.applied)
+    }
+
+    /// Records that `event` was dead-lettered instead of applied, so
+    /// batches that fill missing events from the store leave it out.
+    pub async fn skip(&self, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        let Some(source) = self.inner.sources.iter().find(|s| s.matches(event)) else {
+            return Ok(());
+        };
+        let position = i64::try_from(event.position).map_err(|_| {
+            ProjectionError::apply(self.name(), event.event_id, "position beyond i64")
+        })?;
+        let statement = "INSERT INTO projection_skipped (source, position) VALUES ($1, $2) \
+                         ON CONFLICT (source, position) DO NOTHING";
+        match &self.inner.generations {
+            Generations::Postgres { appliers, .. } => {
+                let mut tx = appliers.begin().await?;
+                enter_generation(&mut tx, self.name(), true).await?;
+                sqlx::query(statement)
+                    .bind(source.context.as_str())
+                    .bind(position)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
             }
+            Generations::Sqlite { active, .. } => {
+                let generation = active.read().await;
+                sqlx::query(statement)
+                    .bind(source.context.as_str())
+                    .bind(position)
+                    .execute(&generation.pool)
+                    .await?;
+            }
         }
-        if applied > 0 {
-            wake(&self.inner.checkpoint_moved);
-        }
-        Ok(applied)
+        Ok(())
     }
 
     /// A read-only view of the live generation: unqualified table names in
@@ -228,8 +215,7 @@ impl ProjectionHandle {
         match &self.inner.generations {
             Generations::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
-                let generation = self.active_generation_pg(&mut tx).await?;
-                set_local_schema(&mut tx, self.name(), generation).await?;
+                enter_generation(&mut tx, self.name(), false).await?;
                 Ok(tx)
             }
             Generations::Sqlite { active, .. } => {
@@ -255,7 +241,7 @@ impl ProjectionHandle {
     /// PostgreSQL, in another process), for waits on checkpoints that
     /// [`Self::wait_for`] cannot express, such as per-origin ones.
     pub fn checkpoint_changes(&self) -> watch::Receiver<u64> {
-        self.inner.checkpoint_moved.subscribe()
+        self.inner.applied.moves()
     }
 
     /// Checkpoint per source context (or per [`Projection::checkpoint_key`])
@@ -335,33 +321,6 @@ pub(crate) async fn read_checkpoints(
         .into_iter()
         .map(|(s, p)| (s, u64::try_from(p).unwrap_or(0)))
         .collect())
-}
-
-/// The one place an event meets a read model: skip if the source checkpoint
-/// has passed it, else apply and move the checkpoint in the caller's
-/// transaction.
-pub(crate) async fn apply_in(
-    connection: &mut AnyConnection,
-    projection: &dyn Projection,
-    backend: Backend,
-    source: &Source,
-    event: &RecordedEvent,
-) -> Result<bool, ProjectionError> {
-    let position = i64::try_from(event.position).map_err(|_| {
-        ProjectionError::apply(projection.name(), event.event_id, "position beyond i64")
-    })?;
-    let key = projection.checkpoint_key(source, event);
-    let checkpoint: Option<i64> =
-        sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE source = $1")
-            .bind(key.as_str())
-            .fetch_optional(&mut *connection)
-            .await?;
-    if checkpoint.is_some_and(|c| c >= position) {
-        return Ok(false);
-    }
-    projection.apply(connection, backend, event).await?;
-    write_checkpoint(connection, &key, position).await?;
-    Ok(true)
 }
 
 /// Moves the source's checkpoint to `position` in the caller's transaction.

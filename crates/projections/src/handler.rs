@@ -5,7 +5,6 @@
 use crate::{ProjectionError, ProjectionHandle};
 use gongzhi_bus::{EventHandler, HandlerError};
 use gongzhi_eventstore::RecordedEvent;
-use tracing::Instrument;
 
 pub struct ProjectionHandler {
     handle: ProjectionHandle,
@@ -25,24 +24,18 @@ impl EventHandler for ProjectionHandler {
         &self.name
     }
 
+    /// The apply span (continuing the command's trace) is opened per event
+    /// inside the apply.
     async fn handle(&self, event: &RecordedEvent) -> Result<(), HandlerError> {
-        let span = tracing::info_span!(
-            "projection.apply",
-            projection = self.handle.name(),
-            event_type = %event.event_type,
-            position = event.position,
-        );
-        gongzhi_telemetry::set_parent(
-            &span,
-            event.metadata.traceparent.as_deref(),
-            event.metadata.tracestate.as_deref(),
-        );
         self.handle
             .apply(event)
-            .instrument(span)
             .await
             .map(drop)
             .map_err(handler_error)
+    }
+
+    async fn dead_lettered(&self, event: &RecordedEvent) -> Result<(), HandlerError> {
+        self.handle.skip(event).await.map_err(handler_error)
     }
 
     async fn handle_batch(&self, events: &[RecordedEvent]) -> Option<Result<(), HandlerError>> {

@@ -14,6 +14,8 @@
 //!   whichever process applied it: on PostgreSQL a checkpoint move is
 //!   announced with NOTIFY on commit and each process listens once.
 
+mod applied;
+mod apply;
 mod backend;
 mod error;
 mod handle;

@@ -70,4 +70,21 @@ pub trait Projection: Send + Sync + 'static {
         backend: Backend,
         event: &RecordedEvent,
     ) -> Result<(), ProjectionError>;
+
+    /// Applies a page of events, in order, in the caller's transaction;
+    /// a rebuild replays the store with it. Same outcome as [`Self::apply`]
+    /// on each event in turn, which is the default. A projection whose
+    /// writes fold (keyed upserts, counters) overrides it to write the page
+    /// with a few statements instead of one round trip per event.
+    async fn apply_page(
+        &self,
+        connection: &mut AnyConnection,
+        backend: Backend,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        for event in events {
+            self.apply(connection, backend, event).await?;
+        }
+        Ok(())
+    }
 }

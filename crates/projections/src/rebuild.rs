@@ -12,11 +12,13 @@ use crate::backend::{
     migrate_pg_generation, open_sqlite_generation, schema_name, sqlite_file, write_active_file,
 };
 use crate::handle::{Generations, SqliteGeneration, set_local_schema, write_checkpoint};
-use crate::notify::{notify_in, wake};
+use crate::notify::notify_in;
 use crate::{Backend, ProjectionError, ProjectionHandle};
+use gongzhi_eventstore::RecordedEvent;
 use sqlx::{AnyConnection, AnyPool, Executor};
 
-const REPLAY_PAGE: usize = 500;
+/// Events per replayed page, i.e. per rebuild transaction.
+const REPLAY_PAGE: usize = 2_000;
 
 /// Reported after each replayed page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +37,7 @@ impl ProjectionHandle {
     ) -> Result<i64, ProjectionError> {
         let head = self.inner.store.head_position().await?;
         match &self.inner.generations {
-            Generations::Postgres { pool, .. } => {
+            Generations::Postgres { pool, listener, .. } => {
                 let current = self.generation().await?;
                 let next = current + 1;
                 let schema = schema_name(self.name(), next);
@@ -59,10 +61,11 @@ impl ProjectionHandle {
                     .bind(self.name())
                     .execute(&mut *tx)
                     .await?;
-                // The new generation's checkpoints are live from this commit.
-                notify_in(&mut tx, self.name()).await?;
+                // The new generation's checkpoints are live from this commit;
+                // no positions in the notification: every process re-reads.
+                notify_in(&mut tx, self.name(), listener.process(), &[]).await?;
                 tx.commit().await?;
-                wake(&self.inner.checkpoint_moved);
+                self.inner.applied.mark_stale();
                 progress(RebuildProgress {
                     position: head,
                     head,
@@ -90,7 +93,7 @@ impl ProjectionHandle {
                 write_active_file(dir, self.name(), next).await?;
                 let old = std::mem::replace(&mut *live, SqliteGeneration { number: next, pool });
                 drop(live);
-                wake(&self.inner.checkpoint_moved);
+                self.inner.applied.mark_stale();
                 old.pool.close().await;
                 remove_if_present(&sqlite_file(dir, self.name(), current)).await?;
                 progress(RebuildProgress {
@@ -105,7 +108,9 @@ impl ProjectionHandle {
 
     /// Replays every source, page by page, one transaction per page, into
     /// the generation `pool` reaches: PostgreSQL schema `rm_<name>_g<n>` for
-    /// `Some(n)`, or the SQLite file the pool opened for `None`.
+    /// `Some(n)`, or the SQLite file the pool opened for `None`. The next
+    /// page is read from the store while the current one is written, so the
+    /// replay costs about the larger of the two, not their sum.
     async fn replay_into(
         &self,
         pool: &AnyPool,
@@ -118,27 +123,74 @@ impl ProjectionHandle {
         } else {
             Backend::Sqlite
         };
+        let store = self.inner.store.as_ref();
         let mut applied = 0;
-        for source_index in 0..self.sources().len() {
-            loop {
-                let mut tx = pool.begin().await?;
-                if let Some(generation) = schema_generation {
-                    set_local_schema(&mut tx, self.name(), generation).await?;
-                }
-                let page = self.replay_page(&mut tx, backend, source_index).await?;
-                tx.commit().await?;
-                applied += page.applied;
+        for source in self.sources() {
+            let filter = source.filter();
+            let mut tx = pool.begin().await?;
+            if let Some(generation) = schema_generation {
+                set_local_schema(&mut tx, self.name(), generation).await?;
+            }
+            let after = crate::handle::read_checkpoints(&mut tx)
+                .await?
+                .get(&source.context)
+                .copied()
+                .unwrap_or(0);
+            tx.commit().await?;
+            let mut page = store.read_all(after, &filter, REPLAY_PAGE).await?;
+            while let Some(last) = page.last().map(|e| e.position) {
+                let full = page.len() == REPLAY_PAGE;
+                let write = async {
+                    let mut tx = pool.begin().await?;
+                    if let Some(generation) = schema_generation {
+                        set_local_schema(&mut tx, self.name(), generation).await?;
+                    }
+                    self.write_page(&mut tx, backend, &source.context, &page)
+                        .await?;
+                    tx.commit().await?;
+                    Ok::<_, ProjectionError>(())
+                };
+                let read_next = async {
+                    if full {
+                        store.read_all(last, &filter, REPLAY_PAGE).await
+                    } else {
+                        Ok(Vec::new())
+                    }
+                };
+                let (written, next) = futures::join!(write, read_next);
+                written?;
+                applied += page.len() as u64;
                 progress(RebuildProgress {
-                    position: page.last_position,
+                    position: last,
                     head,
                     events_applied: applied,
                 });
-                if page.read < REPLAY_PAGE {
-                    break;
-                }
+                page = next?;
             }
         }
         Ok(applied)
+    }
+
+    /// Applies a page read after the checkpoint of `source` and moves that
+    /// checkpoint to its last event, in the caller's transaction.
+    async fn write_page(
+        &self,
+        connection: &mut AnyConnection,
+        backend: Backend,
+        source: &str,
+        page: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        self.inner
+            .projection
+            .apply_page(connection, backend, page)
+            .await?;
+        let position = i64::try_from(last.position).map_err(|_| {
+            ProjectionError::apply(self.name(), last.event_id, "position beyond i64")
+        })?;
+        write_checkpoint(connection, source, position).await
     }
 
     /// Replays one page of one source into the generation `connection` is
@@ -157,26 +209,12 @@ impl ProjectionHandle {
             .store
             .read_all(after, &source.filter(), REPLAY_PAGE)
             .await?;
-        // The page was read after the checkpoint and is applied in one
-        // transaction, so the checkpoint is checked once (above) and written
-        // once (below) rather than around every event: two round trips per
-        // event fewer, the same outcome.
-        let mut applied = 0;
-        let projection = self.inner.projection.as_ref();
-        for event in events.iter().filter(|e| e.position > after) {
-            projection.apply(connection, backend, event).await?;
-            applied += 1;
-        }
-        if let Some(last) = events.last() {
-            let position = i64::try_from(last.position).map_err(|_| {
-                ProjectionError::apply(self.name(), last.event_id, "position beyond i64")
-            })?;
-            write_checkpoint(connection, &source.context, position).await?;
-        }
+        let events: Vec<_> = events.into_iter().filter(|e| e.position > after).collect();
+        self.write_page(connection, backend, &source.context, &events)
+            .await?;
         Ok(Page {
             read: events.len(),
-            applied,
-            last_position: events.last().map_or(after, |e| e.position),
+            applied: events.len() as u64,
         })
     }
 
@@ -202,7 +240,6 @@ impl ProjectionHandle {
 struct Page {
     read: usize,
     applied: u64,
-    last_position: u64,
 }
 
 async fn remove_if_present(file: &std::path::Path) -> Result<(), ProjectionError> {

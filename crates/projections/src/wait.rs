@@ -3,13 +3,16 @@
 //!
 //! "Caught up to p" cannot be read from the checkpoint alone: a projection's
 //! checkpoint only moves on events it takes, so after the last matching event
-//! below `p` it may never reach `p`. The store is asked instead: caught up when
-//! no matching event lies between the checkpoint and `p`.
-//!
-//! The wait is woken when the checkpoints may have moved: by an apply in this
-//! process, or on PostgreSQL by another process's commit (see `notify`), so
-//! replicas sharing a consumer and a database each see the others' applies.
+//! below `p` it may never reach `p`. So a wait asks the store ONCE for its
+//! target, the last matching event in `(known checkpoint, p]` per source, and
+//! then waits in memory until the checkpoint known to this process reaches
+//! it. What this process knows moves with its own applies and, on
+//! PostgreSQL, with every other process's (their notifications carry the new
+//! checkpoints, see `notify`); after a lost notification the checkpoints are
+//! re-read once for all waiters (see `applied`). No query per apply and per
+//! waiter, whichever replica applies.
 
+use crate::applied::Known;
 use crate::{ProjectionError, ProjectionHandle};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -21,19 +24,44 @@ impl ProjectionHandle {
             return Ok(());
         }
         let deadline = Instant::now() + timeout;
-        let mut moved = self.inner.checkpoint_moved.subscribe();
+        let mut known = self.inner.applied.subscribe();
+        self.refresh_if_stale().await?;
+        let mut targets = Vec::new();
+        for source in self.sources() {
+            let key = source.context.as_str();
+            let applied = known.borrow().position(key);
+            if applied >= position {
+                continue;
+            }
+            let target = self
+                .inner
+                .store
+                .last_position_between(applied, position, &source.filter())
+                .await?;
+            if let Some(target) = target {
+                targets.push((key, target));
+            }
+        }
+        let reached = |known: &Known| targets.iter().all(|(key, t)| known.position(key) >= *t);
         let mut counted = None;
         loop {
-            // Mark the current value seen before checking, so a move that
-            // lands during the check still wakes the wait below.
-            moved.borrow_and_update();
-            if self.caught_up(position).await? {
+            // Marks the current value seen before checking it, so a move
+            // that lands after the check still wakes the wait below.
+            let (done, stale) = {
+                let known = known.borrow_and_update();
+                (reached(&known), known.is_stale())
+            };
+            if done {
                 return Ok(());
+            }
+            if stale {
+                self.refresh_if_stale().await?;
+                continue;
             }
             if counted.is_none() {
                 counted = Some(Waiting::start(&self.inner.waiting));
             }
-            let woke = tokio::time::timeout_at(deadline, moved.changed()).await;
+            let woke = tokio::time::timeout_at(deadline, known.changed()).await;
             if !matches!(woke, Ok(Ok(()))) {
                 return Err(ProjectionError::NotCaughtUp {
                     projection: self.name().to_owned(),
@@ -51,30 +79,33 @@ impl ProjectionHandle {
         self.inner.waiting.subscribe()
     }
 
+    /// Asks the database (not this process's memory) whether every matching
+    /// event up to `position` is applied.
     pub async fn caught_up(&self, position: u64) -> Result<bool, ProjectionError> {
-        Ok(self.first_unapplied(position).await?.is_none())
-    }
-
-    /// The position of the first matching event at or below `position` that
-    /// the projection has not applied, if any.
-    async fn first_unapplied(&self, position: u64) -> Result<Option<u64>, ProjectionError> {
         let checkpoints = self.checkpoints().await?;
-        let mut first = None;
         for source in self.sources() {
             let after = checkpoints.get(&source.context).copied().unwrap_or(0);
-            if after >= position {
-                continue;
-            }
-            let next = self
+            let pending = self
                 .inner
                 .store
-                .read_all(after, &source.filter(), 1)
+                .last_position_between(after, position, &source.filter())
                 .await?;
-            if let Some(event) = next.first().filter(|event| event.position <= position) {
-                first = Some(first.map_or(event.position, |p: u64| p.min(event.position)));
+            if pending.is_some() {
+                return Ok(false);
             }
         }
-        Ok(first)
+        Ok(true)
+    }
+
+    /// Re-reads the checkpoints into memory if a move may have been missed;
+    /// one read however many waiters ask.
+    async fn refresh_if_stale(&self) -> Result<(), ProjectionError> {
+        self.inner
+            .applied
+            .refresh_if_stale(|| async {
+                Ok::<_, ProjectionError>(self.checkpoints().await?.into_iter().collect())
+            })
+            .await
     }
 }
 

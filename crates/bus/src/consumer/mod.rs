@@ -7,8 +7,9 @@
 //!   the [`EventHandler`]. Success: acked (double ack, so the server has it
 //!   before the next event). Retryable failure: nak with delay
 //!   `backoff[delivered-1]`. After `max_deliver` attempts, on a permanent
-//!   failure, or when the message cannot be decoded: the original message
-//!   goes to `<dlq_prefix>.<durable>` with the reason headers (JetStream
+//!   failure, or when the message cannot be decoded: the handler of a
+//!   decoded event is told ([`EventHandler::dead_lettered`]; if that fails,
+//!   nak and retry), and the original message goes to `<dlq_prefix>.<durable>` with the reason headers (JetStream
 //!   publish, ack awaited), then the original is terminated. If the dead
 //!   letter cannot be published the message is nak'd and dead-lettered on
 //!   its next delivery.
@@ -259,7 +260,7 @@ impl Consumer {
                 "delivery limit {} exceeded before handling",
                 self.config.max_deliver
             );
-            self.dead_letter(&message, &origin, &reason).await;
+            self.give_up(&message, &origin, &event, &reason).await;
             return;
         }
         match self.handle_with_progress(&message, &event).await {
@@ -283,7 +284,7 @@ impl Consumer {
             }
             Err(error) => {
                 let reason = dead_letter_reason(&error, delivered);
-                self.dead_letter(&message, &origin, &reason).await;
+                self.give_up(&message, &origin, &event, &reason).await;
             }
         }
     }
@@ -314,6 +315,29 @@ impl Consumer {
                 }
             }
         }
+    }
+
+    /// Dead-letters a decoded event once its handler has recorded that it
+    /// will not be handled; if it cannot, the event is retried later.
+    async fn give_up(
+        &self,
+        message: &jetstream::Message,
+        origin: &DeadLetterOrigin<'_>,
+        event: &RecordedEvent,
+        reason: &str,
+    ) {
+        if let Err(error) = self.handler.dead_lettered(event).await {
+            tracing::warn!(consumer = %origin.consumer, event_id = %event.event_id, error = %error, "could not record the dead letter, will retry");
+            let delay = self
+                .config
+                .backoff
+                .first()
+                .copied()
+                .unwrap_or(Duration::from_secs(1));
+            self.nak(message, delay).await;
+            return;
+        }
+        self.dead_letter(message, origin, reason).await;
     }
 
     async fn dead_letter(

@@ -47,7 +47,15 @@ pub fn spawn_consumers(
         for source in projection.sources() {
             let handler = Arc::new(ProjectionHandler::new(projection.clone()));
             let durable = format!("{service}-{}-{}", projection.name(), source.context);
-            let config = ConsumerConfig::for_context(topology, &source.context, durable.clone());
+            let mut config =
+                ConsumerConfig::for_context(topology, &source.context, durable.clone());
+            // A whole pull in flight, so a busy stream is applied in batches
+            // (one transaction each) instead of one event per ack round trip.
+            // Replicas sharing the consumer may then each hold part of the
+            // stream; the projection applies in store order regardless (it
+            // fills what its batch lacks from the store, see
+            // `ProjectionHandle::apply_batch`).
+            config.max_ack_pending = i64::try_from(config.fetch_batch).unwrap_or(1);
             let consumer = Consumer::new(jetstream.clone(), config, handler);
             stats.push((durable.clone(), consumer.stats()));
             let shutdown = shutdown.clone();

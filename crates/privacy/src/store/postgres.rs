@@ -52,17 +52,22 @@ impl KeyStore for PostgresKeyStore {
     ) -> Result<KeyRecord, PrivacyError> {
         // A concurrent insert of the same subject blocks this one until it
         // commits; then ours does nothing and the read below sees the winner.
-        sqlx::query(
+        // The common case (no such subject yet) is one round trip.
+        let inserted = sqlx::query(
             "INSERT INTO privacy.subject_keys (subject_id, district, wrapped_key, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (subject_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (subject_id) DO NOTHING \
+             RETURNING district, wrapped_key, created_at, erased_at",
         )
         .bind(subject.id.as_str())
         .bind(subject.district.as_str())
         .bind(wrapped_key)
         .bind(now)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(PrivacyError::from_sqlx)?;
+        if let Some(row) = inserted {
+            return record_from_row(&subject.id, &row);
+        }
         self.find(&subject.id)
             .await?
             .ok_or_else(|| PrivacyError::CorruptKeyRecord {
@@ -80,19 +85,7 @@ impl KeyStore for PostgresKeyStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(PrivacyError::from_sqlx)?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let district: String = row.try_get("district").map_err(PrivacyError::from_sqlx)?;
-        KeyRecord::from_columns(
-            subject,
-            &district,
-            row.try_get("wrapped_key")
-                .map_err(PrivacyError::from_sqlx)?,
-            row.try_get("created_at").map_err(PrivacyError::from_sqlx)?,
-            row.try_get("erased_at").map_err(PrivacyError::from_sqlx)?,
-        )
-        .map(Some)
+        row.map(|row| record_from_row(subject, &row)).transpose()
     }
 
     async fn erase(
@@ -235,4 +228,19 @@ impl KeyStore for PostgresKeyStore {
         .map_err(PrivacyError::from_sqlx)?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+fn record_from_row(
+    subject: &SubjectId,
+    row: &sqlx::postgres::PgRow,
+) -> Result<KeyRecord, PrivacyError> {
+    let district: String = row.try_get("district").map_err(PrivacyError::from_sqlx)?;
+    KeyRecord::from_columns(
+        subject,
+        &district,
+        row.try_get("wrapped_key")
+            .map_err(PrivacyError::from_sqlx)?,
+        row.try_get("created_at").map_err(PrivacyError::from_sqlx)?,
+        row.try_get("erased_at").map_err(PrivacyError::from_sqlx)?,
+    )
 }

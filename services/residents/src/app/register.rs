@@ -1,7 +1,7 @@
 use super::claim::claim_id_number;
-use super::sealing::{DWELLING, ID_NUMBER, NAME, PHONE, seal};
+use super::sealing::{DWELLING, ID_NUMBER, NAME, PHONE};
 use super::{AppError, RESIDENT_CATEGORY, ResidentsApp, event_index};
-use crate::domain::{Placement, Resident, ResidentCommand};
+use crate::domain::{Placement, Resident, ResidentCommand, Sealed};
 use gongzhi_commands::{Receipt, execute};
 use gongzhi_divisions::{CommunityCode, GridCode};
 use gongzhi_eventstore::{StoreError, StreamName};
@@ -54,17 +54,25 @@ impl ResidentsApp {
         .await?;
 
         let subject = Subject::new(resident_id, district.clone());
-        let phone = match &command.phone {
-            Some(phone) => Some(seal(&self.vault, &subject, PHONE, phone.as_str()).await?),
-            None => None,
+        // One key lookup for the four fields.
+        let sealer = self.vault.sealer(&subject).await?;
+        let seal = |field: &str, value: &str| {
+            sealer
+                .seal(field, value.as_bytes())
+                .map(|sealed| Sealed(sealed.into_bytes()))
         };
+        let phone = command
+            .phone
+            .as_ref()
+            .map(|phone| seal(PHONE, phone.as_str()))
+            .transpose()?;
         let register = ResidentCommand::Register {
             resident_id: resident_id.to_string(),
             district,
             placement: Placement {
                 community: command.community.as_str().to_owned(),
                 grid: command.grid.as_ref().map(|g| g.as_str().to_owned()),
-                dwelling: seal(&self.vault, &subject, DWELLING, &command.dwelling).await?,
+                dwelling: seal(DWELLING, &command.dwelling)?,
             },
             residency: command.residency,
             sex: match command.id_number.sex() {
@@ -72,8 +80,8 @@ impl ResidentsApp {
                 Sex::Female => pb::Sex::Female,
             },
             birth_year: u32::try_from(chrono_year(&command.id_number)).unwrap_or(0),
-            name: seal(&self.vault, &subject, NAME, &command.name).await?,
-            id_number: seal(&self.vault, &subject, ID_NUMBER, command.id_number.as_str()).await?,
+            name: seal(NAME, &command.name)?,
+            id_number: seal(ID_NUMBER, command.id_number.as_str())?,
             phone,
             id_number_hash,
         };

@@ -192,3 +192,28 @@ async fn an_apply_made_while_the_listener_is_down_is_seen_after_it_reconnects() 
     assert_eq!(listener_pids(&db).await?.len(), 2, "both listen again");
     Ok(())
 }
+
+/// Replicas sharing a consumer with a whole pull in flight each get part of
+/// the stream, so one may be handed a later event before the other applies
+/// an earlier one. The later apply must not move the checkpoint past the
+/// earlier event (it would be skipped for good): it applies the events its
+/// batch lacks from the store first, in `$all` order, and the other
+/// replica's copy is then skipped.
+#[tokio::test]
+async fn a_replica_handed_a_later_event_applies_the_earlier_ones_first() -> anyhow::Result<()> {
+    let db = fresh_database().await?;
+    let store = store(&db).await?;
+    let a = replica(&db, &store).await?;
+    let b = replica(&db, &store).await?;
+    let first = publish(&store, "1 to b").await?;
+    let second = publish(&store, "2 to a").await?;
+    let third = publish(&store, "3 to b").await?;
+    // b's batch has a hole: the second event went to a.
+    assert_eq!(b.apply_batch(&[first.clone(), third.clone()]).await?, 3);
+    assert_eq!(super::titles(&b).await?, vec!["1 to b", "2 to a", "3 to b"]);
+    assert!(!a.apply(&second).await?, "already applied from the store");
+    assert!(!a.apply(&first).await?);
+    assert!(a.caught_up(third.position).await?);
+    assert_eq!(super::titles(&a).await?, vec!["1 to b", "2 to a", "3 to b"]);
+    Ok(())
+}
