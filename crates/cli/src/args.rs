@@ -275,7 +275,8 @@ pub struct BenchArgs {
     /// Stored-event counts of the scale workload (multiples of 100).
     #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
     pub scale_sizes: Vec<u64>,
-    /// Adds 10^7 stored events to the scale workload (about half an hour).
+    /// Adds 10^7 stored events to the scale workload (a few minutes more on
+    /// two cores: filling and rebuilding ten million events).
     #[arg(long)]
     pub ten_million: bool,
     /// Where the latency-against-offered-load plot (SVG) is written.
