@@ -3,7 +3,7 @@
 //! discovery answers without a token. The real KurrentDB client's tests are
 //! in `tests/kurrentdb` (another tonic line).
 
-use crate::support::auth::issue;
+use crate::support::auth::{Bearer, issue};
 use crate::support::nats::{shared_nats_url, unique_prefix};
 use crate::support::pg::{TestDb, fresh_database};
 use anyhow::Context;
@@ -14,7 +14,8 @@ use gongzhi_esdb::wire::gossip::gossip_client::GossipClient;
 use gongzhi_esdb::wire::server_features::server_features_client::ServerFeaturesClient;
 use gongzhi_esdb::wire::streams::streams_client::StreamsClient;
 use gongzhi_esdb::wire::streams::{
-    AppendReq, DeleteReq, TombstoneReq, append_req, append_resp, delete_req, tombstone_req,
+    AppendReq, AppendResp, DeleteReq, TombstoneReq, append_req, append_resp, delete_req,
+    tombstone_req,
 };
 use gongzhi_esdb::wire::{Empty, StreamIdentifier, Uuid as WireUuid, uuid as wire_uuid};
 use gongzhi_esdb::{WRITER_ROLE, Writes};
@@ -120,20 +121,28 @@ fn append_messages(stream: &str, event_type: &str, custom: &str) -> Vec<AppendRe
     ]
 }
 
+/// One append as the service answers it: only its own status, the token
+/// checked by the caller.
+async fn try_append(
+    client: &mut StreamsClient<Channel>,
+    bearer: &Bearer,
+    messages: Vec<AppendReq>,
+) -> Result<AppendResp, tonic::Status> {
+    let answer = client
+        .append(bearer.on(futures::stream::iter(messages)))
+        .await?;
+    Ok(answer.into_inner())
+}
+
 async fn append(
     client: &mut StreamsClient<Channel>,
     token: &str,
     messages: Vec<AppendReq>,
-) -> Result<append_resp::Result, tonic::Status> {
-    let mut request = tonic::Request::new(futures::stream::iter(messages));
-    let header = format!("Bearer {token}")
-        .parse()
-        .map_err(|_| tonic::Status::internal("test token is not a header value"))?;
-    request.metadata_mut().insert("authorization", header);
-    let answer = client.append(request).await?.into_inner();
-    answer
+) -> anyhow::Result<append_resp::Result> {
+    try_append(client, &Bearer::new(token)?, messages)
+        .await?
         .result
-        .ok_or_else(|| tonic::Status::internal("append answered without a result"))
+        .context("append answered without a result")
 }
 
 fn stream(category: &str) -> String {
@@ -188,7 +197,7 @@ async fn refused_writes_leave_the_store_unchanged() -> anyhow::Result<()> {
         ),
     ];
     for (token, messages) in refusals {
-        assert_denied(append(&mut client, token, messages).await)?;
+        assert_denied(try_append(&mut client, &Bearer::new(token)?, messages).await)?;
         anyhow::ensure!(served.head().await? == head, "a refused append wrote");
     }
 
@@ -232,9 +241,9 @@ async fn a_read_only_surface_refuses_every_append() -> anyhow::Result<()> {
     let served = Served::start(Writes::Off).await?;
     let mut client = served.streams().await?;
     let admin = issue(SECRET, "admin", &[WRITER_ROLE, "city_admin"], &["500108"])?;
-    let refused = append(
+    let refused = try_append(
         &mut client,
-        &admin,
+        &Bearer::new(&admin)?,
         append_messages(&stream("order"), "OrderPlaced", ""),
     )
     .await;
